@@ -1,0 +1,134 @@
+"""Off-air periods: the blackouts.csv import, Vietnam's public holidays, and which slots they close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import holidays as holidays_lib
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .csvio import RowErrors, read_rows
+from .divisions import resolve_scope
+from .errors import UserError
+from .i18n import M, get_lang, nfc
+from .models import Blackout, SessionTemplate, Station
+from .periods import PeriodError, parse_date
+from .scopes import Scope, parse_scope
+
+COLUMNS = ["scope", "date_from", "date_to", "session", "reason"]
+MAX_SPAN_DAYS = 366
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+
+
+def import_blackouts(session: Session, path: Path | str | bytes | None = None, *,
+                     holiday_years: tuple[int, ...] = (), holiday_scope: str = "province",
+                     name: str | None = None, encoding: str | None = None) -> ImportResult:
+    """Add blackouts from blackouts.csv and/or Vietnam's public holidays; any bad row, nothing changes."""
+    records: dict[tuple, dict] = {}
+    if path is not None:
+        records.update(_read_file(session, path, name=name, encoding=encoding))
+    for year in holiday_years:
+        for rec in holiday_blackouts(year, holiday_scope):
+            records.setdefault((rec["scope"], rec["date_from"], rec["date_to"], rec["session"]), rec)
+    if not records and path is None and not holiday_years:
+        raise UserError(M("give a blackouts.csv file, or --holidays YEAR, or both",
+                          "hãy cho tệp blackouts.csv, hoặc --holidays NĂM, hoặc cả hai"))
+    existing = {(b.scope, b.date_from, b.date_to, b.session): b
+                for b in session.scalars(select(Blackout))}
+    added = updated = 0
+    for key, rec in records.items():
+        b = existing.get(key)
+        if b is None:
+            session.add(Blackout(**rec))
+            added += 1
+        elif (b.reason, b.source) != (rec["reason"], rec["source"]):
+            b.reason, b.source = rec["reason"], rec["source"]
+            updated += 1
+    session.flush()
+    return ImportResult(added, updated)
+
+
+def _read_file(session: Session, path, *, name, encoding) -> dict[tuple, dict]:
+    errs = RowErrors(name or str(path))
+    rows = read_rows(path, COLUMNS, name=name, encoding=encoding, errors=errs)
+    known_sessions = set(session.scalars(select(SessionTemplate.session)))
+    out: dict[tuple, dict] = {}
+    for row in rows:
+        rec: dict = {"session": row["session"], "reason": row["reason"][:300], "source": "csv"}
+        try:
+            rec["scope"] = str(resolve_scope(session, row["scope"]))
+        except UserError as exc:
+            errs.add(row, "scope", exc.message)
+        for col in ("date_from", "date_to"):
+            try:
+                rec[col] = parse_date(row[col])
+            except PeriodError as exc:
+                errs.add(row, col, exc.message)
+        if "date_from" in rec and "date_to" in rec:
+            if rec["date_to"] < rec["date_from"]:
+                errs.add(row, "date_to", M("ends ({b}) before it starts ({a})",
+                                           "kết thúc ({b}) trước khi bắt đầu ({a})",
+                                           a=rec["date_from"], b=rec["date_to"]))
+            elif (rec["date_to"] - rec["date_from"]).days >= MAX_SPAN_DAYS:
+                errs.add(row, "date_to", M("spans more than a year; split it per year",
+                                           "kéo dài hơn một năm; hãy tách theo từng năm"))
+        if rec["session"] and rec["session"] not in known_sessions:
+            errs.add(row, "session", M(
+                "no session is named '{s}' (known: {known}); leave it empty for every session",
+                "không có buổi phát nào tên '{s}' (đang có: {known}); để trống nếu áp dụng mọi buổi",
+                s=rec["session"], known=", ".join(sorted(known_sessions)) or "-"))
+        if "scope" in rec and "date_from" in rec and "date_to" in rec:
+            out[(rec["scope"], rec["date_from"], rec["date_to"], rec["session"])] = rec
+    errs.raise_if_any()
+    return out
+
+
+def holiday_blackouts(year: int, scope: str = "province") -> list[dict]:
+    """Vietnam's public holidays of a year (from the holidays package) as whole-day blackouts."""
+    lang = "vi" if get_lang() == "vi" else "en_US"
+    days = holidays_lib.country_holidays("VN", years=year, language=lang)
+    return [{"scope": str(parse_scope(scope)), "date_from": day, "date_to": day, "session": "",
+             "reason": nfc(str(name)), "source": "holidays"} for day, name in sorted(days.items())]
+
+
+def station_blackouts(blackouts: list[Blackout], station: Station) -> list[Blackout]:
+    """The blackouts that apply to a station (any scope that covers it)."""
+    return [b for b in blackouts
+            if parse_scope(b.scope).covers(station.province_code, station.district_code, station.code)]
+
+
+def is_off_air(blackouts: list[Blackout], day: dt.date, session_name: str) -> Blackout | None:
+    """The first blackout closing that session on that day, if any (for the reason)."""
+    for b in blackouts:
+        if b.date_from <= day <= b.date_to and (not b.session or b.session == session_name):
+            return b
+    return None
+
+
+def list_blackouts(session: Session, scope: Scope | None = None, *, start: dt.date | None = None,
+                   end: dt.date | None = None) -> list[Blackout]:
+    q = select(Blackout)
+    if start:
+        q = q.where(Blackout.date_to >= start)
+    if end:
+        q = q.where(Blackout.date_from <= end)
+    rows = list(session.scalars(q.order_by(Blackout.date_from, Blackout.scope)))
+    if scope is not None and scope.code is not None:
+        rows = [b for b in rows if parse_scope(b.scope) in (scope, Scope("province"))
+                or b.scope.startswith(("province:",)) or _within(session, parse_scope(b.scope), scope)]
+    return rows
+
+
+def _within(session: Session, inner: Scope, outer: Scope) -> bool:
+    if outer.level == "district" and inner.level == "commune":
+        st = session.scalar(select(Station).where(Station.code == inner.code).limit(1))
+        return st is not None and st.district_code == outer.code
+    return inner == outer

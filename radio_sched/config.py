@@ -1,0 +1,57 @@
+"""Settings: every default lives here; environment variables and CLI options override them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DB_FILE = "radio-sched.db"
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """How segments are normalised and sessions encoded (the plan file may override the loudness)."""
+
+    loudness_lufs: float = -23.0  # QCVN 115:2017/BTTTT, after EBU R128
+    true_peak_dbtp: float = -1.0
+    bitrate: str = "64k"  # mono MP3 that an IP speaker fetches over 4G
+    sample_rate: int = 44100
+    channels: int = 1
+    max_segment_s: float = 3600.0  # longer files are refused as absurd
+    min_segment_s: float = 1.0
+    silence_threshold_dbfs: float = -50.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are and how users read them."""
+
+    db_url: str = f"sqlite:///{DEFAULT_DB_FILE}"
+    library_root: Path = Path("audio_library")
+    schedules_root: Path = Path("schedules")
+    lang: str = "vi"
+    debug: bool = False
+    audio: AudioSettings = field(default_factory=AudioSettings)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def from_env(env: dict[str, str] | None = None) -> Settings:
+    """Settings from RADIO_SCHED_* environment variables over the defaults."""
+    env = os.environ if env is None else env
+    s = Settings()
+    return s.with_(
+        db_url=env.get("RADIO_SCHED_DB") or None,
+        library_root=Path(env["RADIO_SCHED_LIBRARY"]) if env.get("RADIO_SCHED_LIBRARY") else None,
+        schedules_root=Path(env["RADIO_SCHED_SCHEDULES"]) if env.get("RADIO_SCHED_SCHEDULES") else None,
+        lang=env.get("RADIO_SCHED_LANG") or None,
+    )
+
+
+def normalize_db_url(value: str) -> str:
+    """Accept a bare file path as a SQLite database, any SQLAlchemy URL otherwise."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{value}"

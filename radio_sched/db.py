@@ -1,0 +1,124 @@
+"""Database access: engines, sessions and migrations (Alembic) for SQLite or any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import UserError
+from .i18n import M
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")  # readers (the web app) do not block a planning writer
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def get_engine(url: str) -> Engine:
+    """One engine per URL for the life of the process."""
+    engine = _ENGINES.get(url)
+    if engine is None:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        _ENGINES[url] = engine
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, and child processes after a fork)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
+
+
+def sessionmaker_for(url: str) -> sessionmaker[Session]:
+    return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """A transaction: committed if the block ends normally, rolled back on any error."""
+    session = sessionmaker_for(url)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(url: str) -> str | None:
+    with get_engine(url).connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(url: str) -> tuple[str | None, str]:
+    """Create or upgrade the database to the newest schema; returns (before, after) revisions."""
+    before = current_revision(url)
+    cfg = alembic_config(url)
+    with get_engine(url).begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    after = current_revision(url)
+    if before != after:
+        log.info("database %s upgraded from %s to %s", _safe(url), before, after)
+    return before, after
+
+
+def require_current(url: str) -> None:
+    """Refuse to work on a database that was never initialised or is behind the code."""
+    rev = current_revision(url)
+    if rev is None:
+        raise UserError(M(
+            "the database {url} is empty: run 'radio-sched init' first",
+            "cơ sở dữ liệu {url} còn trống: hãy chạy 'radio-sched init' trước", url=_safe(url)))
+    if rev != head_revision():
+        raise UserError(M(
+            "the database {url} is at schema {rev}, this program needs {head}: run 'radio-sched init'",
+            "cơ sở dữ liệu {url} đang ở phiên bản {rev}, chương trình cần {head}: hãy chạy "
+            "'radio-sched init'", url=_safe(url), rev=rev, head=head_revision()))
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as given
+        return url

@@ -1,0 +1,68 @@
+"""Errors a user may meet: each says what went wrong and where, in the user's language."""
+
+from __future__ import annotations
+
+from .i18n import M, Msg
+
+
+class RadioSchedError(Exception):
+    """Base of every error the program expects; the CLI and web show its message, not a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: Msg | str):
+        self.message = message
+        super().__init__(str(message))
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class UserError(RadioSchedError):
+    """The user asked for something that cannot be done as asked."""
+
+
+class NotFound(UserError):
+    """Something named by the user does not exist."""
+
+
+class Conflict(UserError):
+    """Another job holds what this one needs; try again later."""
+
+    exit_code = 3
+
+
+class InputError(UserError):
+    """One bad value in a file the user gave: names file, line and column and says what was expected."""
+
+    def __init__(self, file: str, line: int | None, column: str | None, problem: Msg | str):
+        self.file, self.line, self.column, self.problem = file, line, column, problem
+        super().__init__(self._compose())
+
+    def _compose(self) -> Msg:
+        where_en, where_vi = str(self.file), str(self.file)
+        if self.line is not None:
+            where_en += f", line {self.line}"
+            where_vi += f", dòng {self.line}"
+        if self.column:
+            where_en += f", column '{self.column}'"
+            where_vi += f", cột '{self.column}'"
+        return M("{where_en}: {problem}", "{where_vi}: {problem}", where_en=where_en,
+                 where_vi=where_vi, problem=self.problem)
+
+
+class InputErrors(UserError):
+    """All the bad values found in one file; nothing was imported."""
+
+    MAX_SHOWN = 20
+
+    def __init__(self, file: str, errors: list[InputError]):
+        self.file, self.errors = file, errors
+        shown = [e.message for e in errors[: self.MAX_SHOWN]]
+        more = len(errors) - self.MAX_SHOWN
+        extra_en = f"\n  ... and {more} more" if more > 0 else ""
+        extra_vi = f"\n  ... và {more} lỗi khác" if more > 0 else ""
+        super().__init__(M(
+            "{file}: {n} error(s); nothing was imported:\n{shown}{extra_en}",
+            "{file}: {n} lỗi; không nhập dữ liệu nào:\n{shown}{extra_vi}",
+            file=file, n=len(errors), shown=shown, extra_en=extra_en, extra_vi=extra_vi))
