@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import uuid
+from contextlib import contextmanager
+
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine, text
 
 from radio_sched.db import dispose_engines, session_scope, upgrade
 from radio_sched.i18n import set_lang
@@ -26,11 +30,54 @@ def _isolated(tmp_path, monkeypatch):
     dispose_engines()
 
 
+PG_URL = os.environ.get("RADIO_SCHED_TEST_PG_URL")
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked all_backends run on SQLite and on PostgreSQL."""
+    if metafunc.definition.get_closest_marker("all_backends"):
+        for name in ("db_url", "empty_db_url"):
+            if name in metafunc.fixturenames:
+                metafunc.parametrize(name, ["sqlite", "postgres"], indirect=True)
+                break
+
+
+@contextmanager
+def _database(backend: str, tmp_path):
+    """An empty database: a SQLite file, or a fresh schema in the test PostgreSQL database."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("RADIO_SCHED_TEST_PG_URL is not set: CI must run the PostgreSQL tests")
+        pytest.skip("no PostgreSQL (set RADIO_SCHED_TEST_PG_URL, see scripts/postgres.sh)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        dispose_engines()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'test.db'}"
-    upgrade(url)
-    return url
+def empty_db_url(request, tmp_path):
+    with _database(getattr(request, "param", "sqlite"), tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def db_url(request, tmp_path):
+    """A migrated database (SQLite unless the test is marked all_backends)."""
+    with _database(getattr(request, "param", "sqlite"), tmp_path) as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture

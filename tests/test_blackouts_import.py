@@ -12,6 +12,8 @@ from radio_sched.sessions import import_sessions
 
 from .helpers import write
 
+pytestmark = pytest.mark.all_backends
+
 SESSIONS = "scope,session,start,weekdays,capacity_s\nprovince,sáng,05:30,daily,600\nprovince,chiều,17:00,daily,600\n"
 GOOD = """scope,date_from,date_to,session,reason
 district:440,2024-09-06,2024-09-08,,Bão số 3 (Yagi): mất điện

@@ -13,6 +13,8 @@ from radio_sched.scopes import PROVINCE, Scope
 
 from .helpers import TINY_DIVISIONS, write
 
+pytestmark = pytest.mark.all_backends
+
 
 def count(session, model, *where):
     return session.scalar(select(func.count()).select_from(model).where(*where))

@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema of the models, from empty, and go back down."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -8,9 +9,11 @@ from sqlalchemy import inspect
 from radio_sched.db import alembic_config, current_revision, get_engine, head_revision, upgrade
 from radio_sched.models import Base
 
+pytestmark = pytest.mark.all_backends
 
-def test_upgrade_from_empty_matches_models(tmp_path):
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+
+def test_upgrade_from_empty_matches_models(empty_db_url):
+    url = empty_db_url
     assert current_revision(url) is None
     before, after = upgrade(url)
     assert before is None and after == head_revision()
@@ -19,8 +22,8 @@ def test_upgrade_from_empty_matches_models(tmp_path):
     assert diff == []
 
 
-def test_upgrade_is_idempotent_and_downgrade_empties(tmp_path):
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+def test_upgrade_is_idempotent_and_downgrade_empties(empty_db_url):
+    url = empty_db_url
     upgrade(url)
     assert upgrade(url) == (head_revision(), head_revision())
     cfg = alembic_config(url)

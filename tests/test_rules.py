@@ -7,6 +7,8 @@ from radio_sched.errors import InputErrors, NotFound
 from radio_sched.models import Plan
 from radio_sched.rules import DATA, active_plan, load_rules, parse_rules
 
+pytestmark = pytest.mark.all_backends
+
 KINDS_OF_THE_BRIEF = {"provincial_program", "provincial_report", "district_episode", "service_guide",
                       "model_citizen", "home_affairs", "*"}
 

@@ -2,10 +2,13 @@
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from radio_sched.models import Airing, Schedule, ScheduleStation, Station
 from radio_sched.schedules import current_airings, current_schedule_ids
+
+pytestmark = pytest.mark.all_backends
 
 
 def add_schedule(session, month, version, station_ids, scope="province"):

@@ -14,6 +14,8 @@ from radio_sched.scopes import Scope
 
 from .helpers import write
 
+pytestmark = pytest.mark.all_backends
+
 GOOD = """scope,session,start,weekdays,capacity_s
 province,sáng,05:30,mon-sun,600
 province,chiều,17:00,daily,480
