@@ -71,12 +71,12 @@ def read_divisions(path: Path | str, *, name: str | None = None, encoding: str |
     return rows, three_tier
 
 
-def load_divisions(session: Session, path: Path | str, *, valid_from: dt.date = BEGINNING,
+def load_divisions(session: Session, path: Path | str | bytes, *, valid_from: dt.date = BEGINNING,
                    valid_until: dt.date = END_OF_TIME, source: str | None = None,
                    name: str | None = None, encoding: str | None = None) -> LoadResult:
     """Add (or update) the units of a divisions file and one station per commune, in one transaction."""
     rows, three_tier = read_divisions(path, name=name, encoding=encoding)
-    source = source or Path(str(path)).name
+    source = source or name or (Path(path).name if not isinstance(path, bytes) else "<upload>")
     if valid_from > valid_until:
         raise UserError(M("the validity starts ({a}) after it ends ({b})",
                           "ngày bắt đầu hiệu lực ({a}) sau ngày kết thúc ({b})",

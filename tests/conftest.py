@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from radio_sched.db import dispose_engines, session_scope, upgrade
+from radio_sched.db import dispose_engines, sessionmaker_for, upgrade
 from radio_sched.i18n import set_lang
 
 from .helpers import TINY_DIVISIONS, write
@@ -82,8 +82,13 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def session(db_url):
-    with session_scope(db_url) as s:
+    """A session on the test database; what a test does not commit is rolled back."""
+    s = sessionmaker_for(db_url)()
+    try:
         yield s
+    finally:
+        s.rollback()
+        s.close()
 
 
 @pytest.fixture
