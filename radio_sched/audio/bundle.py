@@ -177,6 +177,8 @@ def _entries(station: StationInfo, month: Period, airings: list[AiringAudio], au
     for template, name in (("schedule.html.j2", "lich-phat.html"),
                            ("logsheet.html.j2", "so-nhat-ky.html"), ("README.txt.j2", "README.txt")):
         text = nfc(env.get_template(template).render(ctx))
+        if name.endswith(".txt"):  # Notepad on the station's old Windows PC: BOM and CRLF
+            text = "\ufeff" + text.replace("\n", "\r\n")
         entries.append(_Entry(f"{top}/{name}", data=text.encode("utf-8")))
     entries.sort(key=lambda e: e.path)
     return entries

@@ -21,7 +21,7 @@ from ..models import BEGINNING, END_OF_TIME, Segment
 from ..periods import PeriodError, parse_date
 from ..rules import active_plan
 from .loudness import Analysis, analyse
-from .parts import Library, ReadyPart, make_ready
+from .parts import Library, ReadyPart, lookup, make_ready, recipe_key
 from .pool import run_all
 from .probe import AudioRefused, probe
 from .store import CHUNK, copy_atomic
@@ -251,11 +251,16 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
 
     total = 2 * len(todo)
     done = 0
-    analyses: dict[str, Analysis] = {}
+    analyses: dict[str, Analysis | ReadyPart] = {}
     # plans are read here, in this thread: the DB session is never shared with the workers
     audio = {y: audio_settings(session, settings, y) for y in {spec.year for spec in todo}}
 
-    def check(spec: SegmentSpec) -> Analysis:
+    library = Library(settings.library_root)
+
+    def check(spec: SegmentSpec) -> Analysis | ReadyPart:
+        known = lookup(library, recipe_key(spec.sha256, audio[spec.year]))
+        if known is not None:  # these very bytes were checked and made ready before
+            return known
         probe(spec.file, audio[spec.year])
         return analyse(spec.file, audio[spec.year])
 
@@ -276,7 +281,6 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
         problems.sort(key=lambda e: (e.line or 0, str(e.file)))
         raise InputErrors(source, problems)
 
-    library = Library(settings.library_root)
     library.clean()
     created: list[Path] = []
     parts: dict[str, ReadyPart] = {}
@@ -288,8 +292,10 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
             copy_atomic(spec.file, target)
             created.append(target)
         kept = library.find_original(spec.sha256) or target
-        return make_ready(str(library.root), str(kept), spec.sha256, audio[spec.year],
-                          analyses[spec.slug])
+        known = analyses[spec.slug]
+        if isinstance(known, ReadyPart):
+            return known
+        return make_ready(str(library.root), str(kept), spec.sha256, audio[spec.year], known)
 
     def stored(spec: SegmentSpec, part: ReadyPart | None, exc: BaseException | None) -> None:
         nonlocal done
@@ -320,7 +326,7 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
         part = parts.get(spec.slug)
         if part is not None:
             values.update(sha256=spec.sha256, original_name=nfc(spec.file.name)[:300],
-                          original_duration_s=round(analyses[spec.slug].duration_s, 3),
+                          original_duration_s=round(part.original_duration_s, 3),
                           duration_s=part.planned_duration_s, ready_sha256=part.sha256,
                           loudness_lufs=part.original_lufs)
         if row is None:

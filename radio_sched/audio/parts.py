@@ -19,6 +19,7 @@ from ..config import AudioSettings
 from . import mp3
 from .loudness import Analysis, analyse, encode_args, normalise
 from .store import addressed, clean_stale_temps, sha256_file, temp_path, write_atomic
+from .tools import audio_segment
 
 PIPELINE = "ready/1"  # bump when the way ready parts are made changes: every part is remade
 
@@ -149,7 +150,7 @@ def make_gap(library_root: str, gap_s: float, settings: AudioSettings) -> ReadyP
     """Encoded silence for the gap between parts: whole frames, never longer than gap_s (None if the
     gap is shorter than one frame). pydub makes the silence; frames come from its middle, where
     every frame is alike and stands alone (no bit reservoir)."""
-    from pydub import AudioSegment
+    AudioSegment = audio_segment()
 
     library = Library(library_root)
     key = gap_key(gap_s, settings)

@@ -15,6 +15,7 @@ from typing import Sequence
 
 from .parts import Library, ReadyPart, ceil_ms
 from .store import CHUNK, atomic_file, clean_stale_temps
+from .tools import audio_segment
 
 FORMAT = "session/1"
 
@@ -103,7 +104,7 @@ class SessionCache:
 def pydub_reference(parts: Sequence[Path], gap_s: float, sample_rate: int):
     """The same session assembled by decoding with pydub (silence between parts, one join): the
     reference the fast path is checked against in tests and timed against in the benchmark."""
-    from pydub import AudioSegment
+    AudioSegment = audio_segment()
 
     segs = [AudioSegment.from_file(p, format="mp3") for p in parts]
     gap = AudioSegment.silent(duration=int(gap_s * 1000), frame_rate=sample_rate)

@@ -47,3 +47,14 @@ def ffmpeg(args: list[str]) -> str:
     """Run ffmpeg quietly but with its summaries (ebur128, astats, silencedetect); returns stderr."""
     proc = run("ffmpeg", ["-hide_banner", "-nostdin", "-nostats", "-y", *args])
     return proc.stderr.decode("utf-8", "replace")
+
+
+def audio_segment():
+    """pydub's AudioSegment, imported without its warning about audioop (Python 3.11-3.12 warn that
+    audioop goes away in 3.13; setup.cfg installs audioop-lts there)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)
+        from pydub import AudioSegment
+    return AudioSegment
