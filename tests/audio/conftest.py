@@ -11,7 +11,7 @@ from radio_sched.audio.library import add_segments, specs_from_files
 from radio_sched.config import Settings
 from radio_sched.rules import load_rules, preset_rules_text
 
-from .helpers import make_audio, speech
+from .helpers import PLAN, make_audio, schedule, speech
 
 VI_TEXT = "Xin chào bà con. Đây là chuyên mục cải cách hành chính, hướng dẫn đăng ký khai sinh trực tuyến."
 
@@ -69,3 +69,11 @@ def library(tiny, settings, sources, warm_library):
                                                    title=f"Tin {name}"))
     s.commit()
     return s
+
+
+@pytest.fixture
+def month(library):
+    """The library and PLAN stored as schedule version 1 of March 2024."""
+    schedule(library, PLAN)
+    library.commit()
+    return library

@@ -4,12 +4,14 @@ and schedules stored as rows (the scheduler is not needed to render)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import subprocess
 from pathlib import Path
 
 from sqlalchemy import select
 
+from radio_sched.audio.render import planned_length_s
 from radio_sched.models import Airing, AiringItem, Schedule, ScheduleStation, Segment, Station
 
 SOURCES = {
@@ -104,3 +106,26 @@ def add_schedule(session, month: str, version: int, airings: dict[int, list[tupl
 def day(n: int, month: str = "2024-03") -> dt.date:
     y, m = map(int, month.split("-"))
     return dt.date(y, m, n)
+
+
+# A month for the tiny province: two stations share every airing, a third shares one.
+SHARED = [(1, "sáng", "05:30", ["square", "speech"]), (1, "chiều", "17:00", ["whisper"]),
+          (2, "sáng", "05:30", ["clicks", "noise", "stereo"]), (3, "sáng", "05:30", ["square"])]
+PLAN = {"18073": SHARED, "18077": SHARED,
+        "18202": [(1, "sáng", "05:30", ["square", "speech"]), (2, "chiều", "17:00", ["whisper", "clicks"])],
+        "18205": [(1, "sáng", "05:30", ["stereo"])]}
+UNIQUE = 6  # distinct item lists above
+
+
+def capacity(session, slugs, gap_s=1.0):
+    """The tightest whole-second capacity the planner could have used for these items."""
+    dur = {s.slug: s.duration_s for s in session.scalars(select(Segment))}
+    return math.ceil(planned_length_s([dur["jingle-intro"], *(dur[s] for s in slugs),
+                                       dur["jingle-outro"]], gap_s))
+
+
+def schedule(session, plan, version=1, month="2024-03"):
+    ids = station_ids(session)
+    rows = {ids[code]: [(day(d, month), name, start, capacity(session, slugs), slugs)
+                        for d, name, start, slugs in airings] for code, airings in plan.items()}
+    return add_schedule(session, month, version, rows)

@@ -4,7 +4,6 @@ come out byte for byte the same, a new version only when the content changes, cl
 import hashlib
 import io
 import json
-import math
 import shutil
 import zipfile
 
@@ -12,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from radio_sched.audio import mp3
-from radio_sched.audio.render import planned_length_s, pydub_reference
+from radio_sched.audio.render import pydub_reference
 from radio_sched.config import Settings
 from radio_sched.errors import NotFound, UserError
 from radio_sched.models import Bundle, Segment
@@ -20,36 +19,7 @@ from radio_sched.render import render_month
 from radio_sched.rules import load_rules, preset_rules_text
 from radio_sched.scopes import Scope
 
-from .helpers import add_schedule, day, decoded_samples, ebur128, ffprobe_tags, station_ids
-
-SHARED = [(1, "sáng", "05:30", ["square", "speech"]), (1, "chiều", "17:00", ["whisper"]),
-          (2, "sáng", "05:30", ["clicks", "noise", "stereo"]), (3, "sáng", "05:30", ["square"])]
-PLAN = {"18073": SHARED, "18077": SHARED,
-        "18202": [(1, "sáng", "05:30", ["square", "speech"]), (2, "chiều", "17:00", ["whisper", "clicks"])],
-        "18205": [(1, "sáng", "05:30", ["stereo"])]}
-UNIQUE = 6  # distinct item lists above
-
-
-def capacity(session, slugs, gap_s=1.0):
-    """The tightest whole-second capacity the planner could have used for these items."""
-    dur = {s.slug: s.duration_s for s in session.scalars(select(Segment))}
-    return math.ceil(planned_length_s([dur["jingle-intro"], *(dur[s] for s in slugs),
-                                       dur["jingle-outro"]], gap_s))
-
-
-def schedule(session, plan, version=1, month="2024-03"):
-    ids = station_ids(session)
-    rows = {ids[code]: [(day(d, month), name, start, capacity(session, slugs), slugs)
-                        for d, name, start, slugs in airings] for code, airings in plan.items()}
-    return add_schedule(session, month, version, rows)
-
-
-@pytest.fixture
-def month(library):
-    schedule(library, PLAN)
-    library.commit()
-    return library
-
+from .helpers import PLAN, SHARED, UNIQUE, decoded_samples, ebur128, ffprobe_tags, schedule
 
 def zips(settings):
     return sorted(settings.schedules_root.glob("2024-03/*/*.zip"))
