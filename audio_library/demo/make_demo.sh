@@ -28,7 +28,7 @@ jingle() {  # id, seconds, notes...: a bright arpeggio over a held chord, faded
   local parts=() n=0
   for note in "$@"; do
     sox -R -D -n -r 22050 -c 1 "$tmp/$id-$n.wav" synth "$len" pluck "$note" fade 0 "$len" 0.8 \
-      delay "$(echo "$n * 0.25" | bc)" trim 0 "$len"
+      delay "$(awk "BEGIN { print $n * 0.25 }")" trim 0 "$len"
     parts+=("$tmp/$id-$n.wav"); n=$((n + 1))
   done
   sox -R -D -n -r 22050 -c 1 "$tmp/$id-pad.wav" synth "$len" sine "$1" sine "$3" fade h 0.3 "$len" 1.2 vol 0.15
