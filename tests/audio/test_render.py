@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from radio_sched.audio import mp3
 from radio_sched.audio.render import pydub_reference
-from radio_sched.config import Settings
 from radio_sched.errors import NotFound, UserError
 from radio_sched.models import Bundle, Segment
 from radio_sched.render import render_month
@@ -199,7 +198,7 @@ def test_the_plan_target_applies(month, settings, tmp_path):
 
 
 def test_english_bundle(month, settings):
-    render_month(Settings(**{**settings.__dict__, "lang": "en"}), month, "2024-03",
+    render_month(settings.with_(lang="en"), month, "2024-03",
                  Scope("commune", "18205"))
     entries = read_zip(settings.schedules_root / "2024-03/18205/18205-2024-03-v1.zip")
     readme = entries["18205-2024-03/README.txt"][1].decode("utf-8-sig")
