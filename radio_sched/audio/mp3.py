@@ -39,7 +39,7 @@ def _header(data: bytes, pos: int) -> tuple[int, int, int]:
     """(frame length, sample rate, samples per frame) of the frame header at pos."""
     if pos + 4 > len(data):
         raise NotMp3(f"truncated frame header at byte {pos}")
-    b1, b2, b3 = data[pos + 1], data[pos + 2], data[pos + 3]
+    b1, b2 = data[pos + 1], data[pos + 2]
     if data[pos] != 0xFF or (b1 & 0xE0) != 0xE0:
         raise NotMp3(f"no frame sync at byte {pos}")
     version = (b1 >> 3) & 3  # 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5

@@ -2,7 +2,6 @@
 come out byte for byte the same, a new version only when the content changes, clear refusals."""
 
 import hashlib
-import io
 import json
 import shutil
 import zipfile
@@ -152,7 +151,11 @@ def test_a_new_bundle_version_only_where_content_changed(month, settings):
 
 
 def test_one_station_or_district(month, settings):
-    res = render_month(settings, month, "2024-03", Scope("district", "436"))
+    calls = []
+    res = render_month(settings, month, "2024-03", Scope("district", "436"),
+                       progress=lambda done, total: calls.append((done, total)))
+    assert [d for d, _ in calls] == list(range(1, len(calls) + 1))
+    assert calls[-1] == (len(calls), len(calls)) == (1 + 4 + 2, 7)  # gap, 4 sessions, 2 bundles
     assert [s.code for s in res.stations] == ["18073", "18077"] and res.unique_sessions == 4
     res = render_month(settings, month, "2024-03", Scope("commune", "18205"))
     assert [s.code for s in res.stations] == ["18205"]
