@@ -1,0 +1,1 @@
+"""Audio: probing, the segment library, loudness, session assembly and per-station bundles."""
