@@ -12,15 +12,17 @@ END = "<!-- cli-reference:end -->"
 WIDTH = {"terminal_width": 100, "max_content_width": 100}  # the same text on every terminal
 
 
-def _commands(group: click.Group, prefix: list[str]):
-    ctx = click.Context(group, info_name=" ".join(prefix), **WIDTH)
+def _commands(group: click.Group, prefix: list[str], parent: click.Context | None = None):
+    # children inherit the root's context settings (-h as well as --help), as when really invoked
+    settings = {} if parent else dict(group.context_settings)
+    ctx = click.Context(group, info_name=prefix[-1], parent=parent, **{**settings, **WIDTH})
     yield prefix, group, ctx
     for name in sorted(group.list_commands(ctx)):
         cmd = group.get_command(ctx, name)
         if isinstance(cmd, click.Group):
-            yield from _commands(cmd, prefix + [name])
+            yield from _commands(cmd, prefix + [name], ctx)
         else:
-            yield prefix + [name], cmd, click.Context(cmd, info_name=" ".join(prefix + [name]), **WIDTH)
+            yield prefix + [name], cmd, click.Context(cmd, info_name=name, parent=ctx, **WIDTH)
 
 
 def reference() -> str:
