@@ -55,3 +55,17 @@ def normalize_db_url(value: str) -> str:
     if "://" in value:
         return value
     return f"sqlite:///{value}"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Defaults of the web app and its background jobs (environment variables override some)."""
+
+    max_upload_mb: int = 512  # an hour of stereo WAV is ~600 MB; MP3 originals are far smaller
+    max_form_kb: int = 512  # as-run CSV uploads and ordinary forms
+    session_hours: int = 12
+    min_password_len: int = 8
+    job_heartbeat_s: float = 10.0
+    job_stale_s: float = 120.0  # a running job silent this long is taken as dead and unlocked
+    job_progress_every_s: float = 0.5  # at most this often a job writes its progress
+    download_max_age_s: int = 0  # bundles change by version; browsers revalidate with the ETag
