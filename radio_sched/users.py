@@ -153,3 +153,9 @@ def scope_or_error(text: str) -> Scope:
         return parse_scope(text)
     except ScopeError as exc:
         raise UserError(exc.message) from None
+
+
+def can_issue_links(who: User | StationPass | None, station: Station) -> bool:
+    """May this user make or revoke password-free download links of a station? District centers
+    and the Department do it for the operators they serve; a link never makes another link."""
+    return isinstance(who, User) and who.role in ("department", "district") and can_see(who, station)
