@@ -44,7 +44,7 @@ def ascii_slug(text: str) -> str:
 def download_names(station: Station, bundle: Bundle) -> tuple[str, str]:
     """An ASCII file name every browser and phone keeps, and the Vietnamese one (RFC 5987)."""
     plain = f"radio-sched_{bundle.month}_{station.code}_{ascii_slug(station.name)}_v{bundle.version}.zip"
-    pretty = f"{station.name} {bundle.month} v{bundle.version}.zip"
+    pretty = f"{station.name} ({station.code}) {bundle.month} v{bundle.version}.zip"
     return plain, re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", pretty)
 
 

@@ -41,7 +41,7 @@ def test_full_download_with_etag_and_file_names(op, site):
     cd = r.headers["Content-Disposition"]
     assert cd.startswith('attachment; filename="radio-sched_2024-03_18073_phuong-nam-ha_v1.zip"')
     assert cd.isascii()
-    assert unquote(cd.split("filename*=UTF-8''")[1]) == "Phường Nam Hà 2024-03 v1.zip"
+    assert unquote(cd.split("filename*=UTF-8''")[1]) == "Phường Nam Hà (18073) 2024-03 v1.zip"
     assert "private" in r.headers["Cache-Control"]
 
 
