@@ -52,17 +52,31 @@ def wait_for(predicate, timeout=20.0):
     raise AssertionError("the browser did not get there in time")
 
 
+def click_and_load(driver, element):
+    """Click something that loads a page, and wait until the new page is there (click() itself
+    returns as soon as the click is sent)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 20).until(EC.staleness_of(old))
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def sign_in(driver, base, username):
     driver.get(base + "/login")
     by_id(driver, "username").send_keys(username)
     by_id(driver, "password").send_keys(PASSWORD)
-    by_id(driver, "login").click()
+    click_and_load(driver, by_id(driver, "login"))
 
 
 def sign_out(driver):
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    click_and_load(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
 
 
 def test_link_download_report_and_overview(live, chrome, site):
@@ -77,7 +91,7 @@ def test_link_download_report_and_overview(live, chrome, site):
     assert "Phường Nam Hà" in by_id(chrome, "stations").text
     chrome.get(base + "/station/18073/2024-03/")
     chrome.find_element(By.NAME, "label").send_keys("điện thoại anh Ba")
-    by_id(chrome, "create-link").click()
+    click_and_load(chrome, by_id(chrome, "create-link"))
     link = by_id(chrome, "new-link-url").get_attribute("value")
     assert link.startswith(base + "/d/")
     sign_out(chrome)
@@ -93,7 +107,7 @@ def test_link_download_report_and_overview(live, chrome, site):
     row = chrome.find_elements(By.CSS_SELECTOR, "table.asrun tbody tr")[1]  # 4 March
     Select(row.find_element(By.NAME, "status")).select_by_value("missed")
     row.find_element(By.NAME, "reason").send_keys("mất điện do bão")
-    row.find_element(By.TAG_NAME, "button").click()
+    click_and_load(chrome, row.find_element(By.TAG_NAME, "button"))
     assert "Đã ghi 1 báo cáo: 1 mới, 0 thay thế." in chrome.page_source
     row = chrome.find_elements(By.CSS_SELECTOR, "table.asrun tbody tr")[1]
     assert "không phát — mất điện do bão" in row.text
@@ -101,7 +115,7 @@ def test_link_download_report_and_overview(live, chrome, site):
     # the Department sees the report in the province overview, in English on request
     sign_in(chrome, base, "so")
     chrome.get(base + "/department/2024-03/")
-    by_id(chrome, "lang-en").click()
+    click_and_load(chrome, by_id(chrome, "lang-en"))
     assert "The province this month" in chrome.page_source
     first = chrome.find_elements(By.CSS_SELECTOR, "#districts tbody tr")[0].text
     assert first.startswith("Thành phố Hà Tĩnh 2 2 0 1 1 1"), first
