@@ -80,6 +80,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for module in (auth, station, district, department, api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself when a browser cookie (not a token) is used
+    if os.environ.get("RADIO_SCHED_PROXY_FIX", "") in ("1", "true"):
+        # Behind one reverse proxy (nginx, Caddy): trust its X-Forwarded-* headers, so that links
+        # made for stations carry the public https address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app
 
 
@@ -121,8 +127,9 @@ def _after(resp):
     h = resp.headers
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("X-Frame-Options", "DENY")
-    # Download links carry their token in the path: never send it to another site.
-    h.setdefault("Referrer-Policy", "no-referrer")
+    # Download links carry their token in the path: never send it to another site. (Not
+    # "no-referrer": over HTTPS the CSRF check wants a same-site Referer on every form.)
+    h.setdefault("Referrer-Policy", "same-origin")
     h.setdefault("Content-Security-Policy",
                  "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                  "form-action 'self'; frame-ancestors 'none'")

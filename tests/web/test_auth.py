@@ -86,7 +86,7 @@ def test_security_headers_and_cookie_flags(client, site):
     page = client.get("/station/18073/2024-03/")
     h = page.headers
     assert h["X-Frame-Options"] == "DENY" and h["X-Content-Type-Options"] == "nosniff"
-    assert h["Referrer-Policy"] == "no-referrer"
+    assert h["Referrer-Policy"] == "same-origin"
     assert "default-src 'self'" in h["Content-Security-Policy"]
     assert "no-store" in h["Cache-Control"]
 
@@ -120,3 +120,25 @@ def test_internal_errors_show_no_traceback(site):
     body = r.get_data(as_text=True)
     assert r.status_code == 500 and "Máy chủ gặp lỗi" in body
     assert "secret detail" not in body and "Traceback" not in body
+
+
+def test_behind_an_https_proxy_forms_work_and_links_are_https(site, monkeypatch):
+    """With RADIO_SCHED_PROXY_FIX the app trusts the proxy's X-Forwarded-*; over HTTPS the CSRF
+    check also wants a same-site Referer, which the Referrer-Policy lets browsers send."""
+    monkeypatch.setenv("RADIO_SCHED_PROXY_FIX", "1")
+    app = create_app({"DB_URL": site.db_url, "TESTING": True})
+    c = app.test_client()
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "radio.hatinh.gov.vn"}
+    site_url = "https://radio.hatinh.gov.vn"
+    token = csrf_token(c)
+    form = {"username": "d436", "password": PASSWORD, "csrf_token": token}
+    r = c.post("/login", data=form, headers=proxy)
+    assert r.status_code == 400 and "referrer" in r.get_data(as_text=True).lower()
+    r = c.post("/login", data=form, headers={**proxy, "Referer": "https://evil.example/login"})
+    assert r.status_code == 400
+    r = c.post("/login", data=form, headers={**proxy, "Referer": site_url + "/login"})
+    assert r.status_code == 302
+    r = c.post("/station/18073/links", data={"label": "x", "csrf_token": csrf_token(c)},
+               headers={**proxy, "Referer": site_url + "/station/18073/2024-03/"})
+    assert r.status_code == 200
+    assert f'value="{site_url}/d/' in r.get_data(as_text=True)

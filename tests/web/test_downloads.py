@@ -120,7 +120,7 @@ def test_download_link_without_password(client, site):
     assert home.status_code == 302 and home.headers["Location"].startswith(f"/d/{site.token}/")
     page = get(client, f"/d/{site.token}/2024-03/")
     assert page.status_code == 200 and "Phường Nam Hà" in page.get_data(as_text=True)
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     r = get(client, f"/d/{site.token}/2024-03/bundle", headers={"Range": "bytes=0-9"})
     assert r.status_code == 206 and r.data == data[:10]
     # the link opens nothing else: not another station, not the signed-in pages
