@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .config import local_today
 from .csvio import Row, RowErrors, read_rows
 from .divisions import station_by_code
 from .errors import UserError
@@ -58,7 +59,7 @@ def check_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], *,
                 name: str = "<as-run>", today: dt.date | None = None,
                 allowed: Callable[[Station], bool] | None = None) -> list[Report]:
     """Every row checked against the stations and their current schedules; all errors at once."""
-    today = today or dt.date.today()
+    today = today or local_today()
     errs = RowErrors(name)
     schedule_of: dict[tuple[int, str], int | None] = {}
     seen: dict[tuple[int, dt.date, str, str], int | None] = {}

@@ -81,3 +81,14 @@ def test_newest_schedule_version_decides(planned):
 def test_empty_report_is_refused(planned):
     with pytest.raises(InputErrors, match="không có báo cáo nào"):
         record_asrun(planned, [], "api", None, today=TODAY)
+
+
+def test_today_is_the_stations_date_not_the_servers():
+    """At 23:30 UTC on 3 March it is already 06:30 on 4 March in Hà Tĩnh: the morning session of
+    the 4th may be reported."""
+    from radio_sched.config import local_today
+
+    late = dt.datetime(2024, 3, 3, 23, 30, tzinfo=dt.timezone.utc)
+    assert local_today(now=late) == dt.date(2024, 3, 4)
+    assert local_today("UTC", now=late) == dt.date(2024, 3, 3)
+    assert abs((local_today() - dt.date.today()).days) <= 1

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import wraps
 from typing import Any, Callable
 
 from flask import abort, current_app, g, redirect, request, session as cookie, url_for
 from sqlalchemy.orm import Session
 
-from ..config import Settings, WebSettings
+from ..config import Settings, WebSettings, local_today
 from ..db import sessionmaker_for
 from ..divisions import station_by_code
 from ..errors import NotFound, UserError
@@ -95,7 +94,7 @@ def month_or_404(text: str) -> Period:
 
 
 def this_month() -> Period:
-    today = dt.date.today()
+    today = local_today()
     return make_month(today.year, today.month)
 
 

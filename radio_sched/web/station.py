@@ -8,6 +8,7 @@ import datetime as dt
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, url_for)
 
 from ..asrun import AsRunResult, read_asrun_csv, record_asrun
+from ..config import local_today
 from ..errors import UserError
 from ..i18n import tr
 from ..models import Station
@@ -156,7 +157,7 @@ def _page(station: Station, period: Period, urls: dict, *, status: int = 200,
     view = station_month(db(), station, period)
     links = list_tokens(db(), station) if can_issue_links(who(), station) else []
     return render_template(
-        "station/month.html", view=view, urls=urls, today=dt.date.today(), error=error,
+        "station/month.html", view=view, urls=urls, today=local_today(), error=error,
         new_link=new_link, links=links, can_issue=can_issue_links(who(), station),
         bundles=station_bundles(db(), station.id), reason_text=reason_text,
         result=result), status
