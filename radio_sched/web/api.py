@@ -10,7 +10,7 @@ from flask import Blueprint, abort, g, jsonify, request, url_for
 from ..asrun import read_asrun_csv, record_asrun, station_reports
 from ..divisions import stations_in
 from ..errors import InputErrors, UserError
-from ..i18n import get_lang
+from ..i18n import M, get_lang
 from ..jobs import describe, get_job
 from ..models import Station, User
 from ..scopes import parse_scope
@@ -68,8 +68,6 @@ def schedule(code: str, month: str):
 
 
 def _no_schedule(code: str, month: str):
-    from ..i18n import M
-
     return M("station {code} has no schedule for {month} yet",
              "đài {code} chưa có lịch tháng {month}", code=code, month=month)
 
@@ -110,9 +108,16 @@ def asrun_post():
             rows = body.get("reports") if isinstance(body, dict) else body
             name = "JSON"
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-                abort(400)
+                raise UserError(M(
+                    "expected JSON: a list of reports, or {{\"reports\": [...]}}, each an object "
+                    "with station, date, session, status, segment and reason; or asrun.csv text "
+                    "sent as text/csv",
+                    "cần JSON: một danh sách báo cáo, hoặc {{\"reports\": [...]}}, mỗi báo cáo là "
+                    "một đối tượng có station, date, session, status, segment và reason; hoặc nội "
+                    "dung asrun.csv gửi dạng text/csv"))
         if len(rows) > MAX_REPORTS:
-            abort(413)
+            raise UserError(M("at most {n} reports in one request; send them in parts",
+                              "tối đa {n} báo cáo mỗi lần gửi; hãy chia nhỏ", n=MAX_REPORTS))
         reporter = g.user.username if isinstance(who(), User) else f"link:{g.grant.token_id}"
         result = record_asrun(db(), rows, "api", reporter, name=name,
                               allowed=lambda s: can_see(who(), s))

@@ -78,8 +78,11 @@ def test_bad_reports_get_every_error_located(client, site):
     assert body["errors"][1]["problem"] == "you may not report for station 18202"
     assert count_asrun(site) == 0
     for junk in ({"reports": "x"}, [1, 2], "not json"):
-        r = client.post("/api/v1/asrun", headers=bearer(site), json=junk)
-        assert r.status_code == 400, junk
+        r = client.post("/api/v1/asrun?lang=vi", headers=bearer(site), json=junk)
+        assert r.status_code == 400 and "cần JSON: một danh sách báo cáo" in r.get_json()["error"]
+    many = [{"station": "18073", "date": "2024-03-01", "session": "sáng", "status": "aired"}] * 5001
+    r = client.post("/api/v1/asrun", headers=bearer(site), json=many)
+    assert r.status_code == 400 and "tối đa 5000 báo cáo" in r.get_json()["error"]
     assert client.post("/api/v1/asrun", headers=bearer(site), json=[]).status_code == 400
 
 
