@@ -159,3 +159,22 @@ def can_issue_links(who: User | StationPass | None, station: Station) -> bool:
     """May this user make or revoke password-free download links of a station? District centers
     and the Department do it for the operators they serve; a link never makes another link."""
     return isinstance(who, User) and who.role in ("department", "district") and can_see(who, station)
+
+
+def can_manage_scope(session: Session, who: User | StationPass | None, scope: Scope) -> bool:
+    """can_manage for any stored scope, looking up where a district or commune lies: a district
+    center manages its district and its communes, the Department its province."""
+    from .models import Unit
+
+    if scope.level == "province":
+        return can_manage(who, scope)
+    if scope.level == "district":
+        province = session.scalar(select(Unit.province_code).where(
+            Unit.level == "district", Unit.code == scope.code).limit(1))
+        return province is not None and can_manage(who, scope, province_code=province)
+    places = session.execute(select(Station.district_code, Station.province_code)
+                             .where(Station.code == scope.code)).all()
+    return bool(places) and all(
+        can_manage(who, Scope("district", d), province_code=p) if d is not None
+        else can_manage(who, Scope("province", p))  # two-tier: communes belong to the province
+        for d, p in places)

@@ -83,3 +83,18 @@ def test_can_manage(tiny):
     assert not can_manage(op, Scope("district", "436"))
     assert not can_manage(StationPass(1, 1), Scope("district", "436"))
     assert not can_manage(None, Scope("province"))
+
+
+def test_can_manage_scope_looks_up_where_units_lie(tiny):
+    from radio_sched.users import can_manage_scope
+
+    dep = add_user(tiny, "so", "12345678", "department", "province")
+    d436 = add_user(tiny, "d436", "12345678", "district", "district:436")
+    op = add_user(tiny, "op", "12345678", "station", "commune:18073")
+    for who, scope, expect in [
+            (d436, Scope("district", "436"), True), (d436, Scope("commune", "18077"), True),
+            (d436, Scope("commune", "18202"), False), (d436, Scope("district", "440"), False),
+            (d436, Scope("province"), False), (d436, Scope("commune", "99999"), False),
+            (dep, Scope("commune", "18202"), True), (dep, Scope("province"), True),
+            (op, Scope("commune", "18073"), False)]:
+        assert can_manage_scope(tiny, who, scope) is expect, (who.username, scope)

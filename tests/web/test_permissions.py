@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from radio_sched.db import session_scope
-from radio_sched.models import AsRun, DownloadToken
+from radio_sched.models import AsRun, Blackout, DownloadToken
 
 from .conftest import csrf_token, login
 
@@ -36,6 +36,9 @@ def requests_for(site):
             ("api asrun", "POST", "/api/v1/asrun", {"json": [{**form, "station": st}]},
              ("station", st)),
             ("district", "GET", f"/district/{district}/2024-03/", {}, ("district", district)),
+            ("off-air", "POST", f"/district/{district}/2024-03/offair",
+             {"form": {"target": f"district:{district}", "date_from": "2024-03-20"}},
+             ("district", district)),
         ]
     out += [("department", "GET", "/department/2024-03/", {}, ("department", None)),
             ("job page", "GET", f"/jobs/{site.job_id}", {}, ("district", "436")),
@@ -100,7 +103,9 @@ def test_permission_matrix(app, site, principal):
     with session_scope(site.db_url) as s:
         reports = s.scalar(select(func.count(AsRun.id)))
         links = s.scalar(select(func.count(DownloadToken.id)))
+        offair = s.scalar(select(func.count(Blackout.id)))
     reportable = {st for st in STATIONS if st in SEES_STATION[principal]}
     assert reports == len(reportable)
     assert links == 1 + len(ISSUES_LINKS.get(principal, set()))
-    assert len(seen) == 23
+    assert offair == len(MANAGES_DISTRICT.get(principal, set()))
+    assert len(seen) == 25
