@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import create_engine, event, select, text, update
@@ -16,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from .config import WebSettings
+from .config import Settings, WebSettings
 from .db import session_scope
 from .errors import Conflict, NotFound, RadioSchedError
 from .i18n import M
@@ -251,6 +255,68 @@ def start(db_url: str, kind: str, month: str | None, scope: str, work: Work, *,
     return job_id, thread
 
 
+@dataclass(frozen=True)
+class JobSpec:
+    """What a job in its own process is asked to do (read back from its row)."""
+
+    id: int
+    kind: str
+    month: str | None
+    scope: str
+    params: dict[str, Any]
+    created_by: str | None
+
+
+# kind -> "package.module:function", the function taking (settings, session, spec, progress) and
+# returning the result dict. The web app registers plan and render; tests register their own.
+KINDS: dict[str, str] = {}
+
+
+def register_kind(kind: str, target: str) -> None:
+    module, sep, func = target.partition(":")
+    if not (module and sep and func):
+        raise ValueError(f"a job target is 'module:function', not {target!r}")
+    KINDS[kind] = target
+
+
+def start_process(settings: Settings, kind: str, month: str | None, scope: str, *,
+                  params: dict[str, Any] | None = None, created_by: str | None = None,
+                  web: WebSettings = WebSettings()) -> tuple[int, subprocess.Popen]:
+    """Claim the lock and run the job in a new Python process: its memory, its crash and any
+    process pool it starts stay out of the web server (forking a threaded server is unsafe)."""
+    if kind not in KINDS:
+        raise ValueError(f"no job kind {kind!r} is registered")
+    job_id = claim(settings.db_url, kind, month, scope, created_by=created_by, params=params,
+                   settings=web)
+    # The database URL goes by environment, not argv, where any local user could read a password.
+    env = {**os.environ, "RADIO_SCHED_DB": settings.db_url,
+           "RADIO_SCHED_LIBRARY": str(settings.library_root),
+           "RADIO_SCHED_SCHEDULES": str(settings.schedules_root), "RADIO_SCHED_LANG": settings.lang}
+    proc = subprocess.Popen([sys.executable, "-m", "radio_sched.jobs", str(job_id), KINDS[kind]],
+                            env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+    with session_scope(settings.db_url) as session:
+        session.execute(update(Job).where(Job.id == job_id).values(pid=proc.pid))
+    return job_id, proc
+
+
+def _child(job_id: int, target: str) -> int:
+    """The body of a job process: python -m radio_sched.jobs <job id> <module:function>."""
+    from .config import from_env
+
+    settings = from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s job %(process)d %(levelname)s "
+                        "%(name)s: %(message)s")
+    with session_scope(settings.db_url) as session:
+        job = get_job(session, job_id)
+        spec = JobSpec(job.id, job.kind, job.month, job.scope,
+                       dict((job.result or {}).get("params", {})), job.created_by)
+    module, _, name = target.partition(":")
+    func = getattr(importlib.import_module(module), name)
+    done = run(settings.db_url, job_id, lambda session, progress: func(settings, session, spec,
+                                                                       progress))
+    return 0 if done.status == "done" else 1
+
+
 @contextmanager
 def held(db_url: str, kind: str, month: str | None, scope: str, *, created_by: str | None = None,
          settings: WebSettings = WebSettings()) -> Iterator[int]:
@@ -298,3 +364,7 @@ def describe(job: Job, lang: str) -> dict[str, Any]:
             "created_by": job.created_by,
             "created_at": job.created_at.isoformat() + "Z" if job.created_at else None,
             "finished_at": job.finished_at.isoformat() + "Z" if job.finished_at else None}
+
+
+if __name__ == "__main__":
+    sys.exit(_child(int(sys.argv[1]), sys.argv[2]))

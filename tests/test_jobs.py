@@ -2,15 +2,18 @@
 
 import datetime as dt
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+import radio_sched.jobs as jobs_module
+from radio_sched.config import Settings
 from radio_sched.db import session_scope
 from radio_sched.errors import Conflict, UserError
 from radio_sched.i18n import M
 from radio_sched.jobs import (claim, describe, dispose_side_engines, get_job, held, reap_stale,
-                              run, start)
+                              register_kind, run, start, start_process)
 from radio_sched.models import Blackout, Job
 
 
@@ -132,3 +135,68 @@ def test_held_lock_for_command_line_work(url):
         with held(url, "plan", "2024-03", "district:436") as job_id:
             raise RuntimeError("boom")
     assert job(url, job_id).status == "failed" and job(url, job_id).lock_key is None
+
+
+# --- jobs in their own process ----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def kinds(monkeypatch):
+    """Job kinds from tests/web/jobwork.py, importable by the job process."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.setattr(jobs_module, "KINDS", {})
+    for name in ("close_stations", "wait_at_gate", "refuse"):
+        register_kind(name, f"tests.web.jobwork:{name}")
+
+
+def settings_for(url, tmp_path):
+    return Settings(db_url=url, schedules_root=tmp_path / "sch", library_root=tmp_path / "lib")
+
+
+def test_a_job_in_its_own_process(url, kinds, tmp_path):
+    job_id, proc = start_process(settings_for(url, tmp_path), "close_stations", "2024-03",
+                                 "district:440", params={"reason": "bão"}, created_by="d440")
+    assert proc.wait(60) == 0
+    done = job(url, job_id)
+    assert (done.status, done.progress, done.total, done.lock_key) == ("done", 2, 2, None)
+    assert done.result == {"params": {"reason": "bão"}, "closed": 2,
+                           "schedules_root": str(tmp_path / "sch")}
+    with session_scope(url) as s:
+        assert sorted(b.scope for b in s.scalars(select(Blackout))) == ["commune:18202",
+                                                                       "commune:18205"]
+    failed_id, proc = start_process(settings_for(url, tmp_path), "refuse", "2024-03", "district:440")
+    assert proc.wait(60) == 1
+    failed = job(url, failed_id)
+    assert failed.status == "failed" and failed.result["error"]["vi"] == "chưa có kế hoạch cho 2024-03"
+
+
+def test_a_killed_job_process_is_unlocked_and_its_work_undone(url, kinds, tmp_path):
+    import os
+    import signal
+    import time
+
+    gate = tmp_path / "gate"
+    job_id, proc = start_process(settings_for(url, tmp_path), "wait_at_gate", "2024-03",
+                                 "district:436", params={"gate": str(gate)})
+    written = tmp_path / "gate.written"
+    end = time.monotonic() + 60
+    while not written.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert job(url, job_id).status == "running" and job(url, job_id).pid == proc.pid
+    assert job(url, job_id).progress == 1
+    os.kill(proc.pid, signal.SIGKILL)  # in the middle of its transaction
+    proc.wait(10)
+    with session_scope(url) as s:
+        assert s.scalars(select(Blackout)).all() == []  # the uncommitted row is gone
+    with pytest.raises(Conflict):  # its heartbeat is fresh: the lock still holds for a while
+        claim(url, "render", "2024-03", "district:436")
+    with session_scope(url) as s:  # two minutes later, as the next claim would see it
+        assert reap_stale(s, now=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+                          + dt.timedelta(minutes=3)) == [job_id]
+    assert job(url, job_id).status == "failed"
+    assert "tiến trình bị tắt" in job(url, job_id).result["error"]["vi"]
+    claim(url, "render", "2024-03", "district:436")
+    with pytest.raises(ValueError):
+        start_process(settings_for(url, tmp_path), "unknown", "2024-03", "district:436")
