@@ -7,6 +7,7 @@ import hashlib
 import importlib
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -66,7 +67,8 @@ def claim(db_url: str, kind: str, month: str | None, scope: str, *, created_by: 
             with session_scope(db_url) as session:
                 job = Job(kind=kind, month=month, scope=scope, lock_key=lock_key(month, scope),
                           status="queued", created_by=created_by, pid=os.getpid(),
-                          heartbeat_at=_now(), result={"params": params or {}})
+                          heartbeat_at=_now(),
+                          result={"params": params or {}, "host": socket.gethostname()})
                 session.add(job)
                 # The insert comes first: on SQLite it takes the write lock, so the check below sees
                 # every committed job; PostgreSQL gets an advisory lock on the month for the same end.
@@ -111,12 +113,27 @@ def _busy(other: Job) -> Conflict:
         id=other.id, who=other.created_by or "?", done=other.progress, total=other.total))
 
 
+def _dead_here(job: Job) -> bool:
+    """Did the job's process end? Known only for jobs of this machine; a reused pid looks alive,
+    and then the heartbeat decides."""
+    if (job.result or {}).get("host") != socket.gethostname() or not job.pid:
+        return False
+    try:
+        os.kill(job.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def reap_stale(session: Session, *, settings: WebSettings = WebSettings(),
                now: dt.datetime | None = None) -> list[int]:
-    """Mark jobs that stopped reporting (their process died) as failed and free their locks."""
+    """Mark jobs whose process died (gone from this machine, or silent too long) as failed and
+    free their locks."""
     limit = (now or _now()) - dt.timedelta(seconds=settings.job_stale_s)
-    stale = list(session.scalars(select(Job).where(Job.status.in_(ACTIVE),
-                                                   Job.heartbeat_at < limit)))
+    stale = [job for job in session.scalars(select(Job).where(Job.status.in_(ACTIVE)))
+             if job.heartbeat_at < limit or _dead_here(job)]
     for job in stale:
         log.warning("job %d (%s %s %s) stopped reporting at %s; marking it failed", job.id,
                     job.kind, job.scope, job.month, job.heartbeat_at)
