@@ -59,7 +59,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("RADIO_SCHED_SECURE_COOKIES", "") in ("1", "true"),
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=web.session_hours),
         WTF_CSRF_TIME_LIMIT=None,  # valid for the signed session's life, not one hour of a form
-        JSON_AS_ASCII=False,
     )
     app.config.update({k: v for k, v in test_config.items()
                        if k not in ("SETTINGS", "DB_URL", "SCHEDULES_ROOT", "WEB")})
@@ -71,8 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(common.close_db)
     app.before_request(_before)
     app.after_request(_after)
-    app.jinja_env.globals.update(t=tr, lang=get_lang, who=common.who, csrf_field=_csrf_field)
-    app.jinja_env.filters["msg"] = _render_msg
+    app.jinja_env.globals.update(t=tr, lang=get_lang, csrf_field=_csrf_field)
     _register_errors(app)
 
     from . import api, auth, department, district, station
@@ -98,18 +96,23 @@ def _key_file_secret(db_url: str, instance: Path) -> str:
     else:
         instance.mkdir(parents=True, exist_ok=True)
         path = instance / "secret-key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text().strip()
-        if len(key) < 32:
-            raise RadioSchedError(M("the key file {p} is damaged; delete it to make a new one",
-                                    "tệp khóa {p} bị hỏng; hãy xóa để tạo tệp mới", p=path))
-        return key
-    key = secrets.token_hex(32)
+    # Written whole to a temporary file, then linked into place: two workers starting together
+    # either make the file or read the other's, never a half-written one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
-        f.write(key + "\n")
-    log.info("generated a new secret key in %s", path)
+        f.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(tmp, path)
+        log.info("generated a new secret key in %s", path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RadioSchedError(M("the key file {p} is damaged; delete it to make a new one",
+                                "tệp khóa {p} bị hỏng; hãy xóa để tạo tệp mới", p=path))
     return key
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, url_for)
 
-from ..asrun import AsRunResult, read_asrun_csv, record_asrun
+from ..asrun import read_asrun_csv, record_asrun
 from ..config import local_today
 from ..errors import UserError
 from ..i18n import tr
@@ -153,14 +153,13 @@ def _neighbours(period: Period) -> tuple[str, str]:
 
 
 def _page(station: Station, period: Period, urls: dict, *, status: int = 200,
-          error: str | None = None, new_link: str | None = None, result: AsRunResult | None = None):
+          error: str | None = None, new_link: str | None = None):
     view = station_month(db(), station, period)
     links = list_tokens(db(), station) if can_issue_links(who(), station) else []
     return render_template(
         "station/month.html", view=view, urls=urls, today=local_today(), error=error,
         new_link=new_link, links=links, can_issue=can_issue_links(who(), station),
-        bundles=station_bundles(db(), station.id), reason_text=reason_text,
-        result=result), status
+        bundles=station_bundles(db(), station.id), reason_text=reason_text), status
 
 
 def _send_newest(station: Station, period: Period):
