@@ -132,3 +132,45 @@ def _within(session: Session, inner: Scope, outer: Scope) -> bool:
         st = session.scalar(select(Station).where(Station.code == inner.code).limit(1))
         return st is not None and st.district_code == outer.code
     return inner == outer
+
+
+def add_blackout(session: Session, scope: str, date_from: dt.date, date_to: dt.date,
+                 session_name: str = "", reason: str = "", *, source: str = "web") -> Blackout:
+    """One off-air period entered by hand (e.g. a typhoon), checked like a blackouts.csv row."""
+    resolved = str(resolve_scope(session, scope))
+    if date_to < date_from:
+        raise UserError(M("the period ends ({b}) before it starts ({a})",
+                          "thời gian kết thúc ({b}) trước khi bắt đầu ({a})", a=date_from, b=date_to))
+    if (date_to - date_from).days >= MAX_SPAN_DAYS:
+        raise UserError(M("the period spans more than a year; split it per year",
+                          "thời gian kéo dài hơn một năm; hãy tách theo từng năm"))
+    session_name = nfc(session_name.strip())
+    known = set(session.scalars(select(SessionTemplate.session)))
+    if session_name and session_name not in known:
+        raise UserError(M(
+            "no session is named '{s}' (known: {known}); leave it empty for every session",
+            "không có buổi phát nào tên '{s}' (đang có: {known}); để trống nếu áp dụng mọi buổi",
+            s=session_name, known=", ".join(sorted(known)) or "-"))
+    key = (resolved, date_from, date_to, session_name)
+    row = session.scalar(select(Blackout).where(
+        Blackout.scope == key[0], Blackout.date_from == key[1], Blackout.date_to == key[2],
+        Blackout.session == key[3]))
+    if row is None:
+        row = Blackout(scope=resolved, date_from=date_from, date_to=date_to, session=session_name)
+        session.add(row)
+    row.reason, row.source = nfc(reason.strip())[:300], source
+    session.flush()
+    return row
+
+
+def remove_blackout(session: Session, blackout_id: int) -> Blackout:
+    """Delete one off-air period (the caller checks that the user may change its scope)."""
+    from .errors import NotFound
+
+    row = session.get(Blackout, blackout_id)
+    if row is None:
+        raise NotFound(M("there is no off-air period number {n}",
+                         "không có khoảng ngừng phát số {n}", n=blackout_id))
+    session.delete(row)
+    session.flush()
+    return row

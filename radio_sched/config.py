@@ -55,3 +55,35 @@ def normalize_db_url(value: str) -> str:
     if "://" in value:
         return value
     return f"sqlite:///{value}"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Defaults of the web app and its background jobs (environment variables override some)."""
+
+    max_upload_mb: int = 512  # an hour of stereo WAV is ~600 MB; MP3 originals are far smaller
+    max_form_kb: int = 512  # as-run CSV uploads and ordinary forms
+    session_hours: int = 12
+    min_password_len: int = 8
+    job_heartbeat_s: float = 10.0
+    job_stale_s: float = 120.0  # a running job silent this long is taken as dead and unlocked
+    job_progress_every_s: float = 0.5  # at most this often a job writes its progress
+    download_max_age_s: int = 0  # bundles change by version; browsers revalidate with the ETag
+
+
+TIMEZONE = "Asia/Ho_Chi_Minh"  # the stations' clock: what "today" means for reports and pages
+
+
+def local_today(tz: str | None = None, *, now=None):
+    """Today's date where the stations are (a server on UTC is 7 hours behind Vietnam's mornings);
+    `now`, an aware datetime, stands for the clock."""
+    import datetime as dt
+
+    name = tz or os.environ.get("RADIO_SCHED_TIMEZONE") or TIMEZONE
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(name)
+    except Exception:  # noqa: BLE001 - no tz database: Vietnam has kept UTC+7 without DST since 1975
+        zone = dt.timezone(dt.timedelta(hours=7))
+    return (now.astimezone(zone) if now is not None else dt.datetime.now(zone)).date()

@@ -1,0 +1,189 @@
+"""As-run reports: what stations say they aired or missed, checked against their schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .config import local_today
+from .csvio import Row, RowErrors, read_rows
+from .divisions import station_by_code
+from .errors import UserError
+from .i18n import M, nfc
+from .models import Airing, AsRun, Station
+from .periods import PeriodError, parse_date
+from .schedules import current_schedule_ids
+
+COLUMNS = ["station", "date", "session", "status", "segment", "reason"]
+REQUIRED = ["station", "date", "session", "status"]
+STATUSES = ("aired", "missed", "partial")
+MAX_REASON = 300
+SOURCES = ("csv", "web", "api")
+
+
+@dataclass(frozen=True)
+class Report:
+    """One checked as-run line, ready to store."""
+
+    station: Station
+    date: dt.date
+    session: str
+    status: str
+    segment: str
+    reason: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class AsRunResult:
+    added: int
+    replaced: int
+
+    @property
+    def total(self) -> int:
+        return self.added + self.replaced
+
+
+def read_asrun_csv(source: bytes | str, *, name: str | None = None,
+                   encoding: str | None = None) -> list[Row]:
+    """The rows of an asrun.csv (station,date,session,status,segment,reason); segment and reason
+    may be left out."""
+    return read_rows(source, REQUIRED, name=name, encoding=encoding)
+
+
+def check_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], *,
+                name: str = "<as-run>", today: dt.date | None = None,
+                allowed: Callable[[Station], bool] | None = None) -> list[Report]:
+    """Every row checked against the stations and their current schedules; all errors at once."""
+    today = today or local_today()
+    errs = RowErrors(name)
+    schedule_of: dict[tuple[int, str], int | None] = {}
+    seen: dict[tuple[int, dt.date, str, str], int | None] = {}
+    out: list[Report] = []
+    for n, raw in enumerate(rows, 1):
+        row = raw if isinstance(raw, Row) else Row(n, {k: _text(v) for k, v in raw.items()})
+        report = _check_row(session, row, errs, today, allowed, schedule_of)
+        if report is None:
+            continue
+        key = (report.station.id, report.date, report.session, report.segment)
+        if key in seen:
+            errs.add(row, None, M(
+                "the same station, date, session and segment are already reported on line {line}",
+                "đài, ngày, buổi và mục này đã được báo cáo ở dòng {line}", line=seen[key]))
+            continue
+        seen[key] = row.line
+        out.append(report)
+    if not out and not errs.errors:
+        errs.add(None, None, M("there is nothing to record", "không có báo cáo nào để ghi"))
+    errs.raise_if_any()
+    return out
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else nfc(str(value)).strip()
+
+
+def _check_row(session: Session, row: Row, errs: RowErrors, today: dt.date,
+               allowed: Callable[[Station], bool] | None,
+               schedule_of: dict[tuple[int, str], int | None]) -> Report | None:
+    before = len(errs.errors)
+    day = None
+    try:
+        day = parse_date(row["date"])
+    except PeriodError as exc:
+        errs.add(row, "date", exc.message)
+    if day is not None and day > today:
+        errs.add(row, "date", M("{d} is in the future; report only what has been broadcast",
+                                "ngày {d} chưa đến; chỉ báo cáo những gì đã phát", d=day))
+    status = row["status"].lower()
+    if status not in STATUSES:
+        errs.add(row, "status", M("'{s}' is not a status; expected aired, missed or partial",
+                                  "'{s}' không phải trạng thái; cần aired, missed hoặc partial",
+                                  s=row["status"]))
+    reason = nfc(row["reason"])
+    if len(reason) > MAX_REASON:
+        errs.add(row, "reason", M("the reason is longer than {n} characters",
+                                  "lý do dài quá {n} ký tự", n=MAX_REASON))
+    if not row["session"]:
+        errs.add(row, "session", M("the session is missing", "thiếu tên buổi phát"))
+    station = None
+    code = row["station"]
+    if not code.isdigit():
+        errs.add(row, "station", M("'{v}' is not a station code (digits)",
+                                   "'{v}' không phải mã đài (chữ số)", v=code))
+    elif day is not None:
+        try:
+            station = station_by_code(session, code, on=day)
+        except UserError as exc:
+            errs.add(row, "station", exc.message)
+    if station is not None and allowed is not None and not allowed(station):
+        errs.add(row, "station", M("you may not report for station {code}",
+                                   "bạn không được báo cáo cho đài {code}", code=station.code))
+        return None
+    if len(errs.errors) > before or station is None or day is None:
+        return None
+    airing = _planned_airing(session, station, day, row["session"], schedule_of)
+    if airing is None:
+        errs.add(row, "session", M(
+            "station {code} had no session '{s}' planned on {d}",
+            "đài {code} không có buổi '{s}' trong lịch ngày {d}", code=station.code, s=row["session"],
+            d=day))
+        return None
+    segment = row["segment"]
+    if segment and segment not in {item.segment.slug for item in airing.items}:
+        errs.add(row, "segment", M(
+            "segment '{seg}' was not planned in session '{s}' of {d} at station {code}",
+            "mục '{seg}' không có trong buổi '{s}' ngày {d} của đài {code}", seg=segment,
+            s=row["session"], d=day, code=station.code))
+        return None
+    return Report(station, day, row["session"], status, segment, reason, row.line)
+
+
+def _planned_airing(session: Session, station: Station, day: dt.date, name: str,
+                    schedule_of: dict[tuple[int, str], int | None]) -> Airing | None:
+    month = f"{day.year:04d}-{day.month:02d}"
+    key = (station.id, month)
+    if key not in schedule_of:
+        schedule_of[key] = current_schedule_ids(session, month, [station.id]).get(station.id)
+    schedule_id = schedule_of[key]
+    if schedule_id is None:
+        return None
+    return session.scalar(select(Airing).where(
+        Airing.schedule_id == schedule_id, Airing.station_id == station.id, Airing.date == day,
+        Airing.session == name))
+
+
+def record_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], source: str,
+                 reported_by: str | None, *, name: str = "<as-run>", today: dt.date | None = None,
+                 allowed: Callable[[Station], bool] | None = None) -> AsRunResult:
+    """Check every row, then store them in the caller's transaction. A report for a station, date,
+    session and segment that is already stored replaces it: reports never count twice."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown as-run source {source!r}")
+    reports = check_asrun(session, rows, name=name, today=today, allowed=allowed)
+    added = replaced = 0
+    for r in reports:
+        row = session.scalar(select(AsRun).where(
+            AsRun.station_id == r.station.id, AsRun.date == r.date, AsRun.session == r.session,
+            AsRun.segment == r.segment))
+        if row is None:
+            row = AsRun(station_id=r.station.id, date=r.date, session=r.session, segment=r.segment)
+            session.add(row)
+            added += 1
+        else:
+            replaced += 1
+        row.status, row.reason, row.source, row.reported_by = r.status, r.reason, source, reported_by
+        row.reported_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    session.flush()
+    return AsRunResult(added, replaced)
+
+
+def station_reports(session: Session, station: Station, start: dt.date, end: dt.date) -> list[AsRun]:
+    """A station's stored reports between two days, by date and session."""
+    return list(session.scalars(select(AsRun).where(
+        AsRun.station_id == station.id, AsRun.date >= start, AsRun.date <= end)
+        .order_by(AsRun.date, AsRun.session, AsRun.segment)))

@@ -1,0 +1,205 @@
+"""The Flask application factory: settings, secret key, CSRF, language, security headers, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.engine import make_url
+from werkzeug.exceptions import HTTPException, RequestedRangeNotSatisfiable
+
+from ..config import Settings, WebSettings, from_env, normalize_db_url
+from ..db import require_current
+from ..errors import Conflict, NotFound, RadioSchedError
+from ..i18n import M, Msg, get_lang, set_lang, tr
+from . import common
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
+csrf = CSRFProtect()
+
+_ERRORS = {
+    400: M("The request cannot be understood.", "Yêu cầu không hợp lệ."),
+    401: M("Sign in first.", "Hãy đăng nhập trước."),
+    403: M("You may not see this page: it belongs to another station, district or role.",
+           "Bạn không có quyền xem trang này: trang thuộc đài, huyện hoặc vai trò khác."),
+    404: M("There is no such page or file.", "Không có trang hoặc tệp này."),
+    405: M("This address does not take that kind of request.", "Địa chỉ này không nhận yêu cầu đó."),
+    413: M("The upload is larger than {mb} MB.", "Tệp tải lên lớn hơn {mb} MB."),
+    500: M("Something went wrong on the server; the error is logged.",
+           "Máy chủ gặp lỗi; lỗi đã được ghi lại."),
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The web app over the database named by RADIO_SCHED_DB (or test_config's DB_URL)."""
+    test_config = test_config or {}
+    base = from_env()
+    settings: Settings = test_config.get("SETTINGS") or base.with_(
+        db_url=normalize_db_url(test_config["DB_URL"]) if test_config.get("DB_URL") else None,
+        schedules_root=Path(test_config["SCHEDULES_ROOT"]) if test_config.get("SCHEDULES_ROOT")
+        else None)
+    web: WebSettings = test_config.get("WEB") or WebSettings()
+    require_current(settings.db_url)  # a clear message, not a crash on the first request
+
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder="static")
+    app.extensions["radio_sched"] = {"settings": settings, "web": web}
+    app.config.update(
+        SECRET_KEY=os.environ.get("RADIO_SCHED_SECRET_KEY") or None,
+        MAX_CONTENT_LENGTH=web.max_upload_mb * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=web.max_form_kb * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("RADIO_SCHED_SECURE_COOKIES", "") in ("1", "true"),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=web.session_hours),
+        WTF_CSRF_TIME_LIMIT=None,  # valid for the signed session's life, not one hour of a form
+    )
+    app.config.update({k: v for k, v in test_config.items()
+                       if k not in ("SETTINGS", "DB_URL", "SCHEDULES_ROOT", "WEB")})
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _key_file_secret(settings.db_url, Path(app.instance_path))
+    app.json.ensure_ascii = False  # Vietnamese stays readable in the API
+
+    csrf.init_app(app)
+    app.teardown_appcontext(common.close_db)
+    app.before_request(_before)
+    app.after_request(_after)
+    app.jinja_env.globals.update(t=tr, lang=get_lang, csrf_field=_csrf_field)
+    _register_errors(app)
+
+    from . import api, auth, department, district, station
+
+    for module in (auth, station, district, department, api):
+        app.register_blueprint(module.bp)
+    csrf.exempt(api.bp)  # the API checks CSRF itself when a browser cookie (not a token) is used
+    if os.environ.get("RADIO_SCHED_PROXY_FIX", "") in ("1", "true"):
+        # Behind one reverse proxy (nginx, Caddy): trust its X-Forwarded-* headers, so that links
+        # made for stations carry the public https address.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    return app
+
+
+def _key_file_secret(db_url: str, instance: Path) -> str:
+    """A random key generated once and kept beside the SQLite database (else in the instance
+    folder), readable by its owner only; every worker process of one site reads the same key."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database).resolve().with_name(Path(url.database).name + ".secret-key")
+    else:
+        instance.mkdir(parents=True, exist_ok=True)
+        path = instance / "secret-key"
+    # Written whole to a temporary file, then linked into place: two workers starting together
+    # either make the file or read the other's, never a half-written one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(tmp, path)
+        log.info("generated a new secret key in %s", path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RadioSchedError(M("the key file {p} is damaged; delete it to make a new one",
+                                "tệp khóa {p} bị hỏng; hãy xóa để tạo tệp mới", p=path))
+    return key
+
+
+def _before() -> None:
+    set_lang(common.choose_lang())
+    g.user = common.load_user()
+    g.grant = None
+
+
+def _after(resp):
+    asked = request.args.get("lang")
+    if asked in ("vi", "en") and request.cookies.get(common.LANG_COOKIE) != asked:
+        resp.set_cookie(common.LANG_COOKIE, asked, max_age=365 * 86400, samesite="Lax",
+                        httponly=True, secure=bool(request.is_secure))
+    h = resp.headers
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    # Download links carry their token in the path: never send it to another site. (Not
+    # "no-referrer": over HTTPS the CSRF check wants a same-site Referer on every form.)
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                 "form-action 'self'; frame-ancestors 'none'")
+    if resp.mimetype == "text/html" or request.path.startswith("/api/"):
+        h.setdefault("Cache-Control", "private, no-store")
+    h.add("Vary", "Cookie")
+    return resp
+
+
+def _csrf_field() -> str:
+    from flask_wtf.csrf import generate_csrf
+    from markupsafe import Markup
+
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
+def _render_msg(value: Any) -> str:
+    return value.render() if isinstance(value, Msg) else str(value)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: Msg | str) -> Response:
+    """The error as JSON for the API, else as a page, in the user's language; never a traceback."""
+    text = _render_msg(message)
+    if wants_json():
+        resp = jsonify({"error": text, "status": status})
+    else:
+        resp = make_response(render_template("error.html", status=status, message=text))
+    resp.status_code = status
+    return resp
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return error_response(400, M(
+            "The form has expired or did not come from this site ({why}); reload the page and try "
+            "again.", "Biểu mẫu đã hết hạn hoặc không gửi từ trang này ({why}); hãy tải lại trang và "
+            "thử lại.", why=exc.description))
+
+    @app.errorhandler(RequestedRangeNotSatisfiable)
+    def _range(exc):
+        return exc  # keeps its Content-Range: bytes */size
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if exc.code in _ERRORS:
+            msg = _ERRORS[exc.code]
+            if exc.code == 413:
+                msg = M(msg.en, msg.vi, mb=app.config["MAX_CONTENT_LENGTH"] >> 20)
+            resp = error_response(exc.code, msg)
+            if exc.code == 401:
+                resp.headers["WWW-Authenticate"] = 'Bearer realm="radio-sched"'
+            return resp
+        return exc
+
+    @app.errorhandler(RadioSchedError)
+    def _user_error(exc: RadioSchedError):
+        status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
+        return error_response(status, exc.message)
+
+    @app.errorhandler(Exception)
+    def _internal(exc: Exception):
+        if app.testing and not app.config.get("INTERNAL_ERROR_PAGE"):
+            raise exc  # tests see the real failure
+        log.exception("internal error on %s %s", request.method, request.path)
+        return error_response(500, _ERRORS[500])

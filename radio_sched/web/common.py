@@ -1,0 +1,117 @@
+"""What every blueprint shares: the request's database session, who is asking, language, guards."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import abort, current_app, g, redirect, request, session as cookie, url_for
+from sqlalchemy.orm import Session
+
+from ..config import Settings, WebSettings, local_today
+from ..db import sessionmaker_for
+from ..divisions import station_by_code
+from ..errors import NotFound, UserError
+from ..i18n import LANGS, get_lang
+from ..models import Station, User
+from ..periods import Period, PeriodError, month as make_month, parse_month
+from ..tokens import resolve_token
+from ..users import StationPass, can_see, session_stamp
+
+LANG_COOKIE = "lang"
+
+
+def settings() -> Settings:
+    return current_app.extensions["radio_sched"]["settings"]
+
+
+def web_settings() -> WebSettings:
+    return current_app.extensions["radio_sched"]["web"]
+
+
+def db() -> Session:
+    """One database session per request, closed (rolled back if not committed) at its end."""
+    if "db" not in g:
+        g.db = sessionmaker_for(settings().db_url)()
+    return g.db
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    s = g.pop("db", None)
+    if s is not None:
+        s.close()
+
+
+def choose_lang() -> str:
+    """?lang=en (remembered in a cookie), else the cookie, else the configured default (vi)."""
+    asked = request.args.get("lang")
+    if asked in LANGS:
+        return asked
+    kept = request.cookies.get(LANG_COOKIE)
+    return kept if kept in LANGS else settings().lang
+
+
+def load_user() -> User | None:
+    """The signed-in user from the signed cookie, if still active and with the same password."""
+    uid = cookie.get("uid")
+    if not isinstance(uid, int):
+        return None
+    user = db().get(User, uid)
+    if user is None or not user.active or cookie.get("stamp") != session_stamp(user):
+        cookie.clear()
+        return None
+    return user
+
+
+def bearer_grant() -> StationPass | None:
+    """A station download token given as 'Authorization: Bearer <token>' (IP speaker systems)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return resolve_token(db(), token.strip())
+
+
+def who() -> User | StationPass | None:
+    return g.get("user") or g.get("grant")
+
+
+def login_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any):
+        if g.get("user") is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def month_or_404(text: str) -> Period:
+    try:
+        return parse_month(text)
+    except PeriodError:
+        abort(404)
+
+
+def this_month() -> Period:
+    today = local_today()
+    return make_month(today.year, today.month)
+
+
+def station_or_404(code: str, month: Period) -> Station:
+    """The station with this code in that month, if the asker may see it (403 if not)."""
+    if not code.isdigit() or len(code) > 12:
+        abort(404)
+    try:
+        station = station_by_code(db(), code, on=month.start, until=month.end)
+    except NotFound:
+        abort(404)
+    except UserError:
+        abort(400)
+    if not can_see(who(), station):
+        abort(403)
+    return station
+
+
+def lang() -> str:
+    return get_lang()

@@ -1,0 +1,127 @@
+"""The district culture center's pages: its communes' month, schedule versions, shortfalls, jobs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ..blackouts import add_blackout, list_blackouts, remove_blackout
+from ..divisions import stations_in
+from ..errors import UserError
+from ..i18n import get_lang, tr
+from ..jobs import describe, get_job, recent_jobs
+from ..models import Blackout, Unit
+from ..overview import month_status, schedule_versions
+from ..periods import Period, PeriodError, parse_date
+from ..scopes import Scope, ScopeError, parse_scope
+from ..sessions import list_sessions
+from ..station_month import reason_text
+from ..users import can_manage, can_manage_scope
+from .common import db, login_required, month_or_404, this_month
+
+bp = Blueprint("district", __name__)
+
+
+def district_or_404(code: str, period: Period) -> Unit:
+    """The district unit of that month, if the signed-in user may run its work (403 if not)."""
+    if not code.isdigit() or len(code) > 12:
+        abort(404)
+    unit = db().scalar(select(Unit).where(
+        Unit.level == "district", Unit.code == str(int(code)), Unit.valid_from <= period.end,
+        Unit.valid_until >= period.start).order_by(Unit.valid_from.desc()).limit(1))
+    if unit is None:
+        abort(404)
+    if not can_manage(g.user, Scope("district", unit.code), province_code=unit.province_code):
+        abort(403)
+    return unit
+
+
+@bp.get("/district/<code>/")
+@login_required
+def index(code: str):
+    month = this_month()
+    district_or_404(code, month)
+    return redirect(url_for("district.month", code=code, month=month.label))
+
+
+@bp.get("/district/<code>/<month>/")
+@login_required
+def month(code: str, month: str):
+    period = month_or_404(month)
+    return _page(district_or_404(code, period), period)
+
+
+def _page(unit: Unit, period: Period, *, status: int = 200, error: str | None = None,
+          form: dict | None = None):
+    scope = Scope("district", unit.code)
+    stations = stations_in(db(), scope, on=period.start, until=period.end)
+    offair = list_blackouts(db(), scope, start=period.start, end=period.end)
+    return render_template(
+        "district/month.html", unit=unit, period=period, statuses=month_status(db(), stations, period),
+        versions=schedule_versions(db(), period.label, [s.id for s in stations]),
+        jobs=recent_jobs(db(), scope=str(scope), limit=10), reason_text=reason_text,
+        sessions=list_sessions(db(), scope), stations=stations, error=error, form=form or {},
+        offair=[(b, can_manage_scope(db(), g.user, parse_scope(b.scope))) for b in offair],
+        session_names=sorted({t.session for t in list_sessions(db())})), status
+
+
+@bp.post("/district/<code>/<month>/offair")
+@login_required
+def add_offair(code: str, month: str):
+    """Mark a district or one of its communes off the air (a typhoon, a power cut); it counts at
+    the next plan or re-plan of the month."""
+    period = month_or_404(month)
+    unit = district_or_404(code, period)
+    form = {k: request.form.get(k, "")[:300] for k in ("target", "date_from", "date_to",
+                                                        "session", "reason")}
+    target = form["target"] or f"district:{unit.code}"
+    try:
+        scope = parse_scope(target)
+        if not (scope == Scope("district", unit.code) or (
+                scope.level == "commune" and any(s.code == scope.code for s in stations_in(
+                    db(), Scope("district", unit.code), on=period.start, until=period.end)))):
+            abort(403)
+        add_blackout(db(), target, _date(form["date_from"]), _date(form["date_to"] or
+                                                                  form["date_from"]),
+                     form["session"], form["reason"], source="web")
+        db().commit()
+    except (UserError, ScopeError, PeriodError) as exc:
+        db().rollback()
+        return _page(unit, period, status=400, error=str(exc.message), form=form)
+    flash(tr("The off-air period was saved; it counts at the next planning of the month.",
+             "Đã lưu thời gian ngừng phát; lịch sẽ tính đến khi lập lại lịch tháng."), "ok")
+    return redirect(url_for("district.month", code=unit.code, month=period.label) + "#offair")
+
+
+@bp.post("/district/<code>/<month>/offair/<int:blackout_id>/delete")
+@login_required
+def delete_offair(code: str, month: str, blackout_id: int):
+    period = month_or_404(month)
+    unit = district_or_404(code, period)
+    found = db().get(Blackout, blackout_id)
+    if found is None:
+        abort(404)
+    if not can_manage_scope(db(), g.user, parse_scope(found.scope)):
+        abort(403)
+    remove_blackout(db(), blackout_id)
+    db().commit()
+    flash(tr("The off-air period was removed.", "Đã xóa thời gian ngừng phát."), "ok")
+    return redirect(url_for("district.month", code=unit.code, month=period.label) + "#offair")
+
+
+def _date(text: str):
+    return parse_date(text)
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    found = get_job(db(), job_id)
+    if not can_manage_job(found):
+        abort(403)
+    return render_template("job.html", job=describe(found, get_lang()))
+
+
+def can_manage_job(job) -> bool:
+    """A job is seen by whoever may run the work of its scope."""
+    return can_manage_scope(db(), g.get("user"), parse_scope(job.scope))

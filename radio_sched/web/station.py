@@ -1,0 +1,194 @@
+"""The station operator's pages: the month's calendar, the bundle download and as-run reports;
+reached by signing in or through a password-free download link (/d/<token>/...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (Blueprint, abort, flash, g, redirect, render_template, request, url_for)
+
+from ..asrun import read_asrun_csv, record_asrun
+from ..config import local_today
+from ..errors import UserError
+from ..i18n import tr
+from ..models import Station
+from ..periods import Period
+from ..station_month import latest_bundle, reason_text, station_bundles, station_month
+from ..tokens import create_token, get_token, list_tokens, resolve_token, revoke_token
+from ..users import can_issue_links, can_see
+from .common import (db, login_required, month_or_404, settings, station_or_404, this_month,
+                     web_settings, who)
+from .downloads import send_bundle
+
+bp = Blueprint("station", __name__)
+
+
+# --- signed-in operators (and district / Department staff looking at a station) ------------------
+
+@bp.get("/station/<code>/")
+@login_required
+def current(code: str):
+    month = this_month()
+    station_or_404(code, month)
+    return redirect(url_for("station.page", code=code, month=month.label))
+
+
+@bp.get("/station/<code>/<month>/")
+@login_required
+def page(code: str, month: str):
+    period = month_or_404(month)
+    return _page(station_or_404(code, period), period, _urls_signed_in(code, period))
+
+
+@bp.get("/station/<code>/<month>/bundle")
+@login_required
+def bundle(code: str, month: str):
+    period = month_or_404(month)
+    return _send_newest(station_or_404(code, period), period)
+
+
+@bp.post("/station/<code>/<month>/asrun")
+@login_required
+def asrun(code: str, month: str):
+    period = month_or_404(month)
+    station = station_or_404(code, period)
+    return _record(station, period, _urls_signed_in(code, period), g.user.username)
+
+
+@bp.post("/station/<code>/links")
+@login_required
+def create_link(code: str):
+    period = this_month()
+    station = station_or_404(code, period)
+    if not can_issue_links(g.user, station):
+        abort(403)
+    _row, token = create_token(db(), station, request.form.get("label", ""))
+    db().commit()
+    link = url_for("station.link_home", token=token, _external=True)
+    # Shown once in this answer, never put in the (signed, not encrypted) flash cookie.
+    return _page(station, period, _urls_signed_in(code, period), new_link=link)
+
+
+@bp.post("/station/<code>/links/<int:token_id>/revoke")
+@login_required
+def revoke_link(code: str, token_id: int):
+    period = this_month()
+    station = station_or_404(code, period)
+    row = get_token(db(), token_id)
+    if row.station_id != station.id or not can_issue_links(g.user, station):
+        abort(403)
+    revoke_token(db(), token_id)
+    db().commit()
+    flash(tr("The link was revoked.", "Đã thu hồi đường dẫn."), "ok")
+    return redirect(url_for("station.page", code=code, month=period.label))
+
+
+# --- download links: no password, one station ----------------------------------------------------
+
+def _grant_station(token: str) -> Station:
+    grant = resolve_token(db(), token)
+    if grant is None:
+        abort(404)  # unknown, revoked or malformed: the same answer, nothing to learn from it
+    g.grant = grant
+    station = db().get(Station, grant.station_id)
+    if station is None or not can_see(grant, station):
+        abort(404)
+    return station
+
+
+@bp.get("/d/<token>/")
+def link_home(token: str):
+    _grant_station(token)
+    return redirect(url_for("station.link_page", token=token, month=this_month().label))
+
+
+@bp.get("/d/<token>/<month>/")
+def link_page(token: str, month: str):
+    station = _grant_station(token)
+    period = month_or_404(month)
+    return _page(station, period, _urls_link(token, period))
+
+
+@bp.get("/d/<token>/<month>/bundle")
+def link_bundle(token: str, month: str):
+    station = _grant_station(token)
+    return _send_newest(station, month_or_404(month))
+
+
+@bp.post("/d/<token>/<month>/asrun")
+def link_asrun(token: str, month: str):
+    station = _grant_station(token)
+    period = month_or_404(month)
+    return _record(station, period, _urls_link(token, period), f"link:{g.grant.token_id}")
+
+
+# --- shared ---------------------------------------------------------------------------------------
+
+def _urls_signed_in(code: str, period: Period) -> dict:
+    prev, nxt = _neighbours(period)
+    return {"bundle": url_for("station.bundle", code=code, month=period.label),
+            "asrun": url_for("station.asrun", code=code, month=period.label),
+            "prev": url_for("station.page", code=code, month=prev),
+            "next": url_for("station.page", code=code, month=nxt),
+            "month": lambda m: url_for("station.page", code=code, month=m),
+            "bundle_of": lambda m: url_for("station.bundle", code=code, month=m),
+            "create_link": url_for("station.create_link", code=code),
+            "revoke_link": lambda tid: url_for("station.revoke_link", code=code, token_id=tid)}
+
+
+def _urls_link(token: str, period: Period) -> dict:
+    prev, nxt = _neighbours(period)
+    return {"bundle": url_for("station.link_bundle", token=token, month=period.label),
+            "asrun": url_for("station.link_asrun", token=token, month=period.label),
+            "prev": url_for("station.link_page", token=token, month=prev),
+            "next": url_for("station.link_page", token=token, month=nxt),
+            "month": lambda m: url_for("station.link_page", token=token, month=m),
+            "bundle_of": lambda m: url_for("station.link_bundle", token=token, month=m)}
+
+
+def _neighbours(period: Period) -> tuple[str, str]:
+    before = period.start - dt.timedelta(days=1)
+    after = period.end + dt.timedelta(days=1)
+    return f"{before.year:04d}-{before.month:02d}", f"{after.year:04d}-{after.month:02d}"
+
+
+def _page(station: Station, period: Period, urls: dict, *, status: int = 200,
+          error: str | None = None, new_link: str | None = None):
+    view = station_month(db(), station, period)
+    links = list_tokens(db(), station) if can_issue_links(who(), station) else []
+    return render_template(
+        "station/month.html", view=view, urls=urls, today=local_today(), error=error,
+        new_link=new_link, links=links, can_issue=can_issue_links(who(), station),
+        bundles=station_bundles(db(), station.id), reason_text=reason_text), status
+
+
+def _send_newest(station: Station, period: Period):
+    found = latest_bundle(db(), station.id, period.label)
+    if found is None:
+        abort(404)
+    return send_bundle(settings().schedules_root, found, station,
+                       max_age=web_settings().download_max_age_s)
+
+
+def _record(station: Station, period: Period, urls: dict, reported_by: str):
+    """One session's report from the form, or a whole asrun.csv uploaded from the same page."""
+    upload = request.files.get("file")
+    try:
+        if upload is not None and upload.filename:
+            rows = read_asrun_csv(upload.read(), name=upload.filename[:200])
+            source, name = "csv", upload.filename[:200]
+        else:
+            rows = [{"station": station.code, **{k: request.form.get(k, "")[:400] for k in (
+                "date", "session", "status", "segment", "reason")}}]
+            source, name = "web", tr("the form", "biểu mẫu")
+        # Whatever a file says, it may only speak for the station whose page this is.
+        result = record_asrun(db(), rows, source, reported_by, name=name,
+                              allowed=lambda s: s.id == station.id)
+        db().commit()
+    except UserError as exc:
+        db().rollback()
+        return _page(station, period, urls, status=400, error=str(exc))
+    flash(tr("Recorded {n} report(s): {a} new, {r} replaced.",
+             "Đã ghi {n} báo cáo: {a} mới, {r} thay thế.", n=result.total, a=result.added,
+             r=result.replaced), "ok")
+    return redirect(urls["month"](period.label) + "#asrun")
