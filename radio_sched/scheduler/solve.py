@@ -8,6 +8,7 @@ import time
 from ortools.sat.python import cp_model
 
 from ..config import SchedulerSettings, SchedulerWeights
+from .explain import explain
 from .instance import Penalty, Problem, Shortfall, Solution
 from .model import Vars, build
 from .obligations import expand, month_obligations
@@ -69,7 +70,8 @@ def shortfalls(problem: Problem, airings) -> tuple[Shortfall, ...]:
             continue
         planned = sum(1 for a in aired if ob.contains(a.day) and ob.counts(a.slug, a.kind))
         if planned < req.required:
-            out.append(Shortfall(ob.rule, ob.kind, ob.segment, ob.start, ob.end, req.required, planned))
+            sf = Shortfall(ob.rule, ob.kind, ob.segment, ob.start, ob.end, req.required, planned)
+            out.append(explain(problem, sf, airings))
     return tuple(out)
 
 
