@@ -1,6 +1,5 @@
 """quota: airings of any segment of the kind per calendar period; weeks cross months; soft quotas."""
 
-
 from radio_sched.periods import calendar_period
 
 from .build import D, paid, problem, reason, seg, solved
