@@ -74,6 +74,12 @@ def limits_of(session: Session, plan: PlanRules) -> Limits:
     return Limits(lim.max_items, _ms(lim.gap_s), durations["intro"], durations["outro"])
 
 
+def _local(scope: str) -> bool:
+    """A segment made for part of the province (a district's episode, a commune's item): stations
+    elsewhere have their own of the same shape, so it is renamed to a placeholder when grouping."""
+    return not scope.startswith("province")
+
+
 def _ms(seconds: float) -> int:
     return int(round(seconds * 1000))
 
@@ -107,7 +113,7 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
     by_scope: dict[str, list[SegmentInfo]] = defaultdict(list)
     for s in segs:
         by_scope[s.scope].append(SegmentInfo(s.slug, s.kind, _ms(s.duration_s), s.valid_from,
-                                             s.valid_until, s.scope.startswith("commune:")))
+                                             s.valid_until, _local(s.scope)))
     index: dict[tuple, list[SegmentInfo]] = defaultdict(list)  # (level, code) -> segments
     for text, group in by_scope.items():
         sc = parse_scope(text)
@@ -172,7 +178,7 @@ def _with_pins(session: Session, pins, slots, seg_list, templates, meta):
     for seg in session.scalars(select(Segment).where(Segment.slug.in_(missing))) if missing else ():
         meta.setdefault(seg.slug, SegmentMeta(seg.id, seg.slug, seg.sha256, seg.kind, seg.duration_s))
         more.append(SegmentInfo(seg.slug, seg.kind, _ms(seg.duration_s), seg.valid_from,
-                                seg.valid_until, seg.scope.startswith("commune:")))
+                                seg.valid_until, _local(seg.scope)))
     if len(more) != len(missing):
         unknown = sorted(set(missing) - {m.slug for m in more})
         raise UserError(M("pinned segment(s) {slugs} are not in the library",

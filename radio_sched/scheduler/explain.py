@@ -84,7 +84,7 @@ def _diagnose(problem: Problem, sf: Shortfall, airings: Sequence[Fixed]) -> tupl
     gap = _gap_limit(problem, sf, candidates, fits, airings)
     if gap is not None:
         return "min_gap", dict(span, **gap)
-    full = _saturated_max(problem, sf, airings)
+    full = _saturated_max(problem, sf, airings, candidates)
     if full is not None:
         return "max_rule", full
     return "capacity", dict(span, free=len(free))
@@ -131,21 +131,25 @@ def _gap_limit(problem: Problem, sf: Shortfall, candidates, fits, airings) -> di
     return dict(gap_rule=r.id, gap=g, segment=c.slug, fits=total)
 
 
-def _saturated_max(problem: Problem, sf: Shortfall, airings) -> dict | None:
-    """Another rule's max, reached by this schedule over days that cover the shortfall's window."""
+def _saturated_max(problem: Problem, sf: Shortfall, airings, candidates=()) -> dict | None:
+    """Another rule's max, reached by this schedule, that closes every segment the shortfall could use."""
     aired = expand(airings, problem)
+    lo, hi = max(sf.start, problem.start), min(sf.end, problem.end)
+    capped: dict[str, dict] = {}
     for ob, req in month_obligations(problem):
-        if ob.max is None or ob.rule == sf.rule or not _counts_kind(ob, sf):
-            continue
-        if ob.end < max(sf.start, problem.start) or ob.start > min(sf.end, problem.end):
+        if ob.max is None or ob.rule == sf.rule or ob.end < lo or ob.start > hi:
             continue
         planned = sum(1 for a in aired if ob.contains(a.day) and ob.counts(a.slug, a.kind))
-        if req.max_now is not None and planned >= req.max_now:
-            return dict(other=ob.rule, max=ob.max, kind=ob.kind, label=ob.segment or ob.label)
+        if req.max_now is None or planned < req.max_now:
+            continue
+        found = dict(other=ob.rule, max=ob.max, kind=ob.kind, label=ob.segment or ob.label)
+        if ob.segment is None and (ob.kind == sf.kind or ob.kind == "*"):
+            return found
+        if ob.segment is not None:
+            capped.setdefault(ob.segment, found)
+    slugs = [sf.segment] if sf.segment else [c.slug for c in candidates]
+    if slugs and all(s in capped for s in slugs):
+        return capped[slugs[0]]
     return None
 
 
-def _counts_kind(ob, sf: Shortfall) -> bool:
-    if ob.segment is not None:
-        return ob.segment == sf.segment
-    return ob.kind == sf.kind or ob.kind == "*"

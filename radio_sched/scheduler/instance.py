@@ -20,7 +20,7 @@ class Slot(NamedTuple):
 
 
 class SegmentInfo(NamedTuple):
-    """What the solver needs of a segment; `local` marks a segment made for this one station."""
+    """What the solver needs of a segment; `local` marks one made for a district or commune only."""
 
     slug: str
     kind: str
