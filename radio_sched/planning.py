@@ -19,9 +19,8 @@ from .models import Schedule, ScheduleStation
 from .periods import Period
 from .schedules import current_schedule_ids
 from .scheduler import bridge
-from .scheduler.canonical import group, restore
 from .scheduler.instance import Solution
-from .scheduler.parallel import solve_all
+from .scheduler.sharing import solve_stations
 from .scheduler.store import shortfall_dict, shortfall_from_dict, store
 from .scheduler.validate import Issue, validate
 from .divisions import stations_in
@@ -59,7 +58,7 @@ class PlanResult:
     solver_status: str
     objective: float
     bound: float
-    distinct: int  # distinct problems solved (alike stations share one)
+    distinct: int  # CP-SAT runs (alike stations share one; see scheduler/sharing.py)
     seed: int
     workers: int
     jobs: int
@@ -93,15 +92,11 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
     t0 = time.perf_counter()
     inst = bridge.build_month(session, month, scope, history=history, pinned=pinned,
                               freeze_before=freeze_before, reference=reference, station_ids=station_ids)
-    distinct, per_station = group(inst.stations)
     t1 = time.perf_counter()
-    log.info("%s %s: %d stations, %d distinct problems", month.label, inst.scope, len(inst.stations),
-             len(distinct))
-    solved = solve_all(distinct, jobs=jobs, seed=seed, time_limit=time_limit, workers=workers,
-                       progress=progress)
-    solutions: dict[int, Solution] = {}
-    for si, (n, back) in zip(inst.stations, per_station):
-        solutions[si.station.id] = restore(solved[n], back)
+    solutions, shared = solve_stations(inst.stations, jobs=jobs, seed=seed, time_limit=time_limit,
+                                       workers=workers, progress=progress)
+    log.info("%s %s: %d stations, %d CP-SAT runs (%s)", month.label, inst.scope, len(inst.stations),
+             shared["solved"], shared)
     t2 = time.perf_counter()
     issues = check_solutions(inst, solutions)
     if issues:
@@ -117,11 +112,11 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
                for s in flat[:20]]))
     objective = sum(s.objective or 0 for s in solutions.values())
     bound = sum(s.bound or 0 for s in solutions.values())
-    statuses = {s.status for s in solved}
+    statuses = {s.status for s in solutions.values()}
     solver_status = "optimal" if statuses == {"optimal"} else ",".join(sorted(statuses))
     header = dict(kind=kind, parent_id=parent_id, replan_from=replan_from, solver_status=solver_status,
                   objective=objective, bound=bound, seed=seed, workers=workers, created_by=created_by,
-                  stats={"distinct": len(distinct), "stations": len(inst.stations),
+                  stats={**shared, "stations": len(inst.stations),
                          "build_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
                          "time_limit": time_limit, "jobs": jobs})
     sch = store(session, inst, solutions, header=header)
@@ -137,7 +132,7 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         month=month.label, scope=inst.scope, schedule_id=sch.id, version=sch.version, status=sch.status,
         stations=len(inst.stations), airings=sum(len(s.airings) for s in solutions.values()),
         items=sum(len(a.slugs) for s in solutions.values() for a in s.airings), shortfalls=flat,
-        solver_status=solver_status, objective=objective, bound=bound, distinct=len(distinct),
+        solver_status=solver_status, objective=objective, bound=bound, distinct=shared["solved"],
         seed=seed, workers=workers, jobs=jobs or 0, build_s=t1 - t0, solve_s=t2 - t1,
         store_s=t3 - t2, wall_s=t3 - t0, penalties=penalties)
 

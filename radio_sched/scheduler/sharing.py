@@ -1,0 +1,92 @@
+"""Solving a month's stations with as few CP-SAT runs as is exact.
+
+Stations equal up to the names of their own segments share one problem (canonical.py). Stations
+equal also up to the *lengths* of those segments share one relaxed problem, where each such segment
+takes the shortest length found in the group. Lengths appear only in capacity limits, never in the
+objective, so the relaxed optimum is a lower bound for every member: when its schedule fits a
+member's true lengths (and the member owes the same), it is optimal for that member too. A member
+it does not fit is solved on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Sequence
+
+from .canonical import canonical, restore
+from .instance import Problem, Solution, StationInstance
+from .obligations import obligations, requirement
+from .parallel import solve_all
+
+
+def shape(cp: Problem) -> Problem:
+    """A canonical problem with the lengths of local segments blanked: alike up to lengths."""
+    return dataclasses.replace(cp, segments=tuple(s._replace(duration_ms=0) if s.local else s
+                                                  for s in cp.segments))
+
+
+def relaxed(members: Sequence[Problem]) -> Problem:
+    """The group's most permissive problem: each local segment at its shortest length."""
+    shortest: dict[str, int] = {}
+    for p in members:
+        for s in p.segments:
+            if s.local:
+                shortest[s.slug] = min(shortest.get(s.slug, s.duration_ms), s.duration_ms)
+    return dataclasses.replace(members[0], segments=tuple(
+        s._replace(duration_ms=shortest[s.slug]) if s.local else s for s in members[0].segments))
+
+
+def fits(member: Problem, rep: Problem, sol: Solution) -> bool:
+    """Does the relaxed schedule hold, and stay optimal, with the member's own lengths?"""
+    if sol.status != "optimal" or sol.shortfalls:
+        return False
+    durations = {s.slug: s.duration_ms for s in member.segments}
+    local = {s.slug for s in member.segments if s.local}
+    pinned = {(f.day, f.session) for f in member.pinned}
+    caps = {(s.day, s.session): s.capacity_ms for s in member.slots}
+    for a in sol.airings:
+        if (a.day, a.session) in pinned or not local.intersection(a.slugs):
+            continue
+        if member.limits.length_ms(durations[s] for s in a.slugs) > caps[(a.day, a.session)]:
+            return False
+    # what later days can still take of a local segment's window may depend on its length
+    rules = [r for r in member.rules if r.each_segment is not None]
+    for ob in obligations(rules, [s for s in member.segments if s.local], member.start, member.end):
+        if ob.end > member.end and requirement(ob, member) != requirement(ob, rep):
+            return False
+    return True
+
+
+def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = None, seed: int = 0,
+                   time_limit: float | None = None, workers: int = 1,
+                   progress: Callable[[int, int], None] | None = None
+                   ) -> tuple[dict[int, Solution], dict]:
+    """{station id: solution} for every station, and how much was shared."""
+    kw = dict(jobs=jobs, seed=seed, time_limit=time_limit, workers=workers)
+    canon = [canonical(si.problem) for si in stations]
+    groups: dict[Problem, dict[Problem, None]] = {}
+    for cp, _ in canon:
+        groups.setdefault(shape(cp), {})[cp] = None
+    reps: list[Problem] = []
+    rep_of_shape: dict[Problem, int] = {}
+    for key, members in groups.items():
+        ms = list(members)
+        rep_of_shape[key] = len(reps)
+        reps.append(ms[0] if len(ms) == 1 else relaxed(ms))
+    first = solve_all(reps, progress=progress, **kw)
+    out: dict[int, Solution] = {}
+    alone: dict[Problem, int] = {}
+    pending = []
+    for si, (cp, back) in zip(stations, canon):
+        n = rep_of_shape[shape(cp)]
+        if reps[n] == cp or fits(cp, reps[n], first[n]):
+            out[si.station.id] = restore(first[n], back)
+        else:
+            alone.setdefault(cp, len(alone))
+            pending.append((si, cp, back))
+    second = solve_all(list(alone), **kw) if alone else []
+    for si, cp, back in pending:
+        out[si.station.id] = restore(second[alone[cp]], back)
+    stats = {"shapes": len(reps), "solved": len(reps) + len(alone), "alone": len(alone),
+             "exact": len({cp for cp, _ in canon})}
+    return out, stats
