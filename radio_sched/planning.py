@@ -64,6 +64,7 @@ class PlanResult:
     jobs: int
     build_s: float
     solve_s: float
+    check_s: float  # the validator over every station's schedule
     store_s: float
     wall_s: float
     penalties: Counter = field(default_factory=Counter)  # rule -> units paid, over all stations
@@ -99,6 +100,7 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
              shared["solved"], shared)
     t2 = time.perf_counter()
     issues = check_solutions(inst, solutions)
+    t_check = time.perf_counter() - t2
     if issues:
         raise ScheduleInvalid(M("the produced schedule breaks rules (a bug); nothing was stored:\n{x}",
                                 "lịch vừa lập vi phạm quy tắc (lỗi chương trình); chưa lưu gì:\n{x}",
@@ -122,7 +124,7 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
     sch = store(session, inst, solutions, header=header)
     t3 = time.perf_counter()
     sch.wall_s = t3 - t0
-    sch.stats = dict(sch.stats, store_s=round(t3 - t2, 3))
+    sch.stats = dict(sch.stats, check_s=round(t_check, 3), store_s=round(t3 - t2 - t_check, 3))
     session.flush()
     penalties: Counter = Counter()
     for sol in solutions.values():
@@ -134,7 +136,7 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         items=sum(len(a.slugs) for s in solutions.values() for a in s.airings), shortfalls=flat,
         solver_status=solver_status, objective=objective, bound=bound, distinct=shared["solved"],
         seed=seed, workers=workers, jobs=jobs or 0, build_s=t1 - t0, solve_s=t2 - t1,
-        store_s=t3 - t2, wall_s=t3 - t0, penalties=penalties)
+        check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0, penalties=penalties)
 
 
 def _lang() -> str:

@@ -49,15 +49,15 @@ def plan_cmd(app: AppContext, month, scope_text, district_code, station_code, ti
     click.echo(tr("Schedule {month} for {scope}: version {v} ({status}).",
                   "Lịch tháng {month} cho {scope}: phiên bản {v} ({status}).", month=res.month,
                   scope=res.scope, v=res.version, status=_status(res.status)))
-    click.echo(tr("  {s} stations, {a} airings, {i} items; {d} distinct problems solved.",
-                  "  {s} đài, {a} buổi phát, {i} tin; giải {d} bài toán khác nhau.",
+    click.echo(tr("  {s} stations, {a} airings, {i} items; {d} CP-SAT run(s) (alike stations share one).",
+                  "  {s} đài, {a} buổi phát, {i} tin; {d} lần chạy CP-SAT (các đài giống nhau dùng chung).",
                   s=res.stations, a=res.airings, i=res.items, d=res.distinct))
     click.echo(tr("  Solver: {st}, gap {gap:.2%} (seed {seed}, {w} worker(s) per problem); "
-                  "time {t:.1f} s (build {b:.1f}, solve {sv:.1f}, store {so:.1f}).",
+                  "time {t:.1f} s (build {b:.1f}, solve {sv:.1f}, check {c:.1f}, store {so:.1f}).",
                   "  Bộ giải: {st}, khoảng cách tới cận {gap:.2%} (seed {seed}, {w} luồng mỗi bài); "
-                  "thời gian {t:.1f} giây (dựng {b:.1f}, giải {sv:.1f}, lưu {so:.1f}).",
+                  "thời gian {t:.1f} giây (dựng {b:.1f}, giải {sv:.1f}, kiểm tra {c:.1f}, lưu {so:.1f}).",
                   st=res.solver_status, gap=res.gap, seed=res.seed, w=res.workers, t=res.wall_s,
-                  b=res.build_s, sv=res.solve_s, so=res.store_s))
+                  b=res.build_s, sv=res.solve_s, c=res.check_s, so=res.store_s))
     if not res.shortfalls:
         click.echo(tr("  Every obligation is met.", "  Mọi nghĩa vụ đều đạt."))
         return
