@@ -152,7 +152,7 @@ def main() -> None:
         "distinct": res.distinct, "airings": res.airings, "items": res.items,
         "shortfalls": len(res.shortfalls), "solver_status": res.solver_status,
         "objective": res.objective, "bound": res.bound, "gap": res.gap, "workers": res.workers,
-        "jobs": args.jobs or os.cpu_count()}
+        "jobs": args.jobs or os.cpu_count(), "sharing": res.sharing}
     t1 = time.perf_counter()
     with session_scope(url) as s:
         check = check_month(s, month)

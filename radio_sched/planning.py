@@ -68,6 +68,7 @@ class PlanResult:
     store_s: float
     wall_s: float
     penalties: Counter = field(default_factory=Counter)  # rule -> units paid, over all stations
+    sharing: dict = field(default_factory=dict)  # CP-SAT runs, shapes, model/solver CPU seconds
 
     @property
     def gap(self) -> float:

@@ -87,6 +87,10 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
     second = solve_all(list(alone), **kw) if alone else []
     for si, cp, back in pending:
         out[si.station.id] = restore(second[alone[cp]], back)
+    runs = list(first) + list(second)
     stats = {"shapes": len(reps), "solved": len(reps) + len(alone), "alone": len(alone),
-             "exact": len({cp for cp, _ in canon})}
+             "exact": len({cp for cp, _ in canon}),
+             # CPU seconds summed over the runs (in parallel processes when jobs > 1)
+             "model_cpu_s": round(sum(r.stats.get("build_s", 0) for r in runs), 3),
+             "cpsat_cpu_s": round(sum(r.stats.get("solve_s", 0) for r in runs), 3)}
     return out, stats
