@@ -1,11 +1,12 @@
 """Solving a month's stations with as few CP-SAT runs as is exact.
 
 Stations equal up to the names of their own segments share one problem (canonical.py). Stations
-equal also up to the *lengths* of those segments share one relaxed problem, where each such segment
-takes the shortest length found in the group. Lengths appear only in capacity limits, never in the
-objective, so the relaxed optimum is a lower bound for every member: when its schedule fits a
-member's true lengths (and the member owes the same), it is optimal for that member too. A member
-it does not fit is solved on its own.
+equal also up to the *lengths* of those segments form one group, solved twice: relaxed (each such
+segment at the shortest length in the group) and restricted (at the longest). Lengths appear only
+in capacity limits, never in the objective, so the relaxed bound is a lower bound for every member
+and the restricted schedule fits every member. When the restricted objective reaches the relaxed
+bound, that schedule is optimal for every member (that owes the same). Otherwise a member takes
+the relaxed schedule if it fits its own lengths, and is solved on its own if not.
 """
 
 from __future__ import annotations
@@ -25,20 +26,28 @@ def shape(cp: Problem) -> Problem:
                                                   for s in cp.segments))
 
 
-def relaxed(members: Sequence[Problem]) -> Problem:
-    """The group's most permissive problem: each local segment at its shortest length."""
-    shortest: dict[str, int] = {}
+def relaxed(members: Sequence[Problem], pick=min) -> Problem:
+    """The group's most permissive problem (each local segment at its shortest length), or with
+    pick=max the most restricted one."""
+    chosen: dict[str, int] = {}
     for p in members:
         for s in p.segments:
             if s.local:
-                shortest[s.slug] = min(shortest.get(s.slug, s.duration_ms), s.duration_ms)
+                chosen[s.slug] = pick(chosen.get(s.slug, s.duration_ms), s.duration_ms)
     return dataclasses.replace(members[0], segments=tuple(
-        s._replace(duration_ms=shortest[s.slug]) if s.local else s for s in members[0].segments))
+        s._replace(duration_ms=chosen[s.slug]) if s.local else s for s in members[0].segments))
 
 
-def fits(member: Problem, rep: Problem, sol: Solution) -> bool:
-    """Does the relaxed schedule hold, and stay optimal, with the member's own lengths?"""
-    if sol.status != "optimal" or sol.shortfalls:
+def proven(restricted: Solution, relaxed_: Solution) -> bool:
+    """The restricted schedule reaches the relaxed lower bound: optimal for the whole group."""
+    return (restricted.status in ("optimal", "feasible") and restricted.objective is not None
+            and relaxed_.bound is not None and restricted.objective <= relaxed_.bound + 1e-6)
+
+
+def fits(member: Problem, rep: Problem, sol: Solution, proof: bool = True) -> bool:
+    """Does the shared schedule hold, and stay optimal, with the member's own lengths? (proof:
+    the schedule must be proved optimal itself; else the caller has proved it.)"""
+    if (proof and sol.status != "optimal") or sol.shortfalls:
         return False
     durations = {s.slug: s.duration_ms for s in member.segments}
     local = {s.slug for s in member.segments if s.local}
@@ -68,19 +77,25 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
     for cp, _ in canon:
         groups.setdefault(shape(cp), {})[cp] = None
     reps: list[Problem] = []
-    rep_of_shape: dict[Problem, int] = {}
+    rep_of_shape: dict[Problem, tuple[int, int | None]] = {}
     for key, members in groups.items():
         ms = list(members)
-        rep_of_shape[key] = len(reps)
-        reps.append(ms[0] if len(ms) == 1 else relaxed(ms))
+        if len(ms) == 1:
+            rep_of_shape[key] = (len(reps), None)
+            reps.append(ms[0])
+        else:
+            rep_of_shape[key] = (len(reps), len(reps) + 1)
+            reps += [relaxed(ms), relaxed(ms, max)]
     first = solve_all(reps, progress=progress, **kw)
     out: dict[int, Solution] = {}
     alone: dict[Problem, int] = {}
     pending = []
     for si, (cp, back) in zip(stations, canon):
-        n = rep_of_shape[shape(cp)]
-        if reps[n] == cp or fits(cp, reps[n], first[n]):
-            out[si.station.id] = restore(first[n], back)
+        lo, hi = rep_of_shape[shape(cp)]
+        if hi is not None and proven(first[hi], first[lo]) and fits(cp, reps[hi], first[hi], proof=False):
+            out[si.station.id] = restore(dataclasses.replace(first[hi], bound=first[lo].bound), back)
+        elif reps[lo] == cp or fits(cp, reps[lo], first[lo]):
+            out[si.station.id] = restore(first[lo], back)
         else:
             alone.setdefault(cp, len(alone))
             pending.append((si, cp, back))
@@ -88,7 +103,7 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
     for si, cp, back in pending:
         out[si.station.id] = restore(second[alone[cp]], back)
     runs = list(first) + list(second)
-    stats = {"shapes": len(reps), "solved": len(reps) + len(alone), "alone": len(alone),
+    stats = {"shapes": len(groups), "solved": len(reps) + len(alone), "alone": len(alone),
              "exact": len({cp for cp, _ in canon}),
              # CPU seconds summed over the runs (in parallel processes when jobs > 1)
              "model_cpu_s": round(sum(r.stats.get("build_s", 0) for r in runs), 3),
