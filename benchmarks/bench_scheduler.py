@@ -40,7 +40,7 @@ from radio_sched.scheduler.solve import solve  # noqa: E402
 from radio_sched.scopes import PROVINCE  # noqa: E402
 
 
-def setup(url: str, preset: str, month, unique: bool = False) -> dict:
+def setup(url: str, preset: str, month, unique: bool = False, outages: float = 0.0) -> dict:
     t0 = time.perf_counter()
     upgrade(url)
     with session_scope(url) as s:
@@ -51,6 +51,17 @@ def setup(url: str, preset: str, month, unique: bool = False) -> dict:
             specs = [dataclasses.replace(x, duration_s=x.duration_s + _spread(x.slug))
                      if not x.scope.startswith("province") else x for x in specs]
         n = add_segments(s, specs)
+        if outages:  # a storm: this share of communes each loses power for 1-5 days of its own
+            import random
+
+            from radio_sched.models import Blackout
+
+            rnd = random.Random(1)
+            for st_ in rnd.sample(st, int(len(st) * outages)):
+                first = month.start + dt.timedelta(days=rnd.randrange(0, 26))
+                s.add(Blackout(scope=f"commune:{st_.code}", date_from=first,
+                               date_to=first + dt.timedelta(days=rnd.randrange(0, 5)),
+                               session="", reason="mất điện sau bão"))
     return {"setup_s": round(time.perf_counter() - t0, 2), "segments": n}
 
 
@@ -131,6 +142,8 @@ def main() -> None:
     ap.add_argument("--skip-greedy", action="store_true")
     ap.add_argument("--unique-durations", action="store_true",
                     help="give every district's and commune's own segment a duration of its own")
+    ap.add_argument("--outages", type=float, default=0.0, metavar="F",
+                    help="this share of communes each has its own 1-5 day outage (no two alike)")
     ap.add_argument("--verify", type=int, default=20, metavar="N",
                     help="solve N stations on their own and compare with the shared solve (0: skip)")
     args = ap.parse_args()
@@ -140,7 +153,8 @@ def main() -> None:
     report: dict = {"preset": args.preset, "month": month.label, "cores": os.cpu_count(),
                     "load_avg_before": os.getloadavg()[0]}
     report["unique_durations"] = args.unique_durations
-    report.update(setup(url, args.preset, month, args.unique_durations))
+    report["outages"] = args.outages
+    report.update(setup(url, args.preset, month, args.unique_durations, args.outages))
     t0 = time.perf_counter()
     with session_scope(url) as s:
         res = plan_month(s, month, seed=args.seed, jobs=args.jobs, workers=args.workers,

@@ -137,7 +137,7 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         items=sum(len(a.slugs) for s in solutions.values() for a in s.airings), shortfalls=flat,
         solver_status=solver_status, objective=objective, bound=bound, distinct=shared["solved"],
         seed=seed, workers=workers, jobs=jobs or 0, build_s=t1 - t0, solve_s=t2 - t1,
-        check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0, penalties=penalties)
+        check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0, penalties=penalties, sharing=shared)
 
 
 def _lang() -> str:

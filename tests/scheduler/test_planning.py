@@ -32,7 +32,7 @@ def test_a_month_is_planned_stored_and_checked(province):
     assert res.gap == 0 and res.shortfalls == []
     sch = province.get(Schedule, res.schedule_id)
     assert sch.month == "2024-03" and sch.scope == "province" and sch.seed == 0 and sch.workers == 1
-    assert sch.stats["solved"] == res.distinct and sch.wall_s > 0 and sch.plan_id is not None
+    assert sch.stats["solved"] == res.distinct == res.sharing["solved"] and sch.wall_s > 0 and sch.plan_id is not None
     rows = province.scalars(select(ScheduleStation).where(ScheduleStation.schedule_id == sch.id)).all()
     assert len(rows) == 5 and all(len(r.content_sha256) == 64 and r.shortfalls == [] for r in rows)
     n_airings = province.scalar(select(func.count()).select_from(Airing).where(Airing.schedule_id == sch.id))
