@@ -91,7 +91,8 @@ def month_content(stations_by_district: Mapping[str | None, Sequence[tuple[str, 
         for k, day in enumerate(EPISODE_DAYS, 1):
             start = dt.date(y, m, day)
             out.append(SegmentSpec(
-                f"huyen-{district}-cchc-{y}-{m:02d}-so-{k}", nfc(f"Chuyên mục CCHC {dname}, số {k} tháng {m}/{y}"),
+                f"huyen-{district}-cchc-{y}-{m:02d}-so-{k}",
+                nfc(f"Chuyên mục CCHC {dname}, số {k} tháng {m}/{y}"),
                 "district_episode", f"district:{district}", start, start + dt.timedelta(days=13),
                 ("cải cách hành chính", "DDCI"), nfc(f"Trung tâm Văn hóa - Truyền thông {dname}"),
                 nfc(f"Chuyên mục cải cách hành chính của {dname}, số {k} tháng {m} năm {y}."),
@@ -99,7 +100,8 @@ def month_content(stations_by_district: Mapping[str | None, Sequence[tuple[str, 
     for district, communes in sorted(stations_by_district.items(), key=lambda kv: int(kv[0] or 0)):
         for code, name in communes:
             out.append(SegmentSpec(
-                f"xa-{code}-guong-dien-hinh-{y}-{m:02d}", nfc(f"Gương điển hình, việc tốt trong CCHC: {name}"),
+                f"xa-{code}-guong-dien-hinh-{y}-{m:02d}",
+                nfc(f"Gương điển hình, việc tốt trong CCHC: {name}"),
                 "model_citizen", f"commune:{code}", month.start, month.end,
                 ("gương điển hình", "cải cách hành chính"), nfc(f"UBND {name}"),
                 nfc(f"Gương điển hình, việc tốt trong cải cách hành chính ở {name}: cán bộ một cửa "

@@ -39,8 +39,8 @@ def month_schedule(session: Session, month: Period, scope: Scope | None = None, 
         sch_id = session.scalar(select(Schedule.id).where(Schedule.month == month.label,
                                                           Schedule.version == version))
         if sch_id is None:
-            raise NotFound(M("{month} has no schedule version {v}", "tháng {month} không có lịch phiên bản {v}",
-                             month=month.label, v=version))
+            raise NotFound(M("{month} has no schedule version {v}",
+                             "tháng {month} không có lịch phiên bản {v}", month=month.label, v=version))
         covered = set(session.scalars(select(ScheduleStation.station_id)
                                       .where(ScheduleStation.schedule_id == sch_id)))
         current = {sid: sch_id for sid in ids if sid in covered}

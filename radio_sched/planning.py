@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .config import SchedulerSettings
 from .errors import NotFound, RadioSchedError, UserError
-from .i18n import M
+from .i18n import M, get_lang
 from .models import Schedule, ScheduleStation
 from .periods import Period
 from .schedules import current_schedule_ids
@@ -111,7 +111,7 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         raise ShortfallError(M(
             "{n} obligation(s) cannot be met; with --strict nothing was stored:\n{x}",
             "{n} nghĩa vụ không đáp ứng được; với --strict lịch không được lưu:\n{x}", n=len(flat),
-            x=[f"{s['station']} {s['rule']} {s['segment'] or s['start']}: {s['reason'][_lang()]}"
+            x=[f"{s['station']} {s['rule']} {s['segment'] or s['start']}: {s['reason'][get_lang()]}"
                for s in flat[:20]]))
     objective = sum(s.objective or 0 for s in solutions.values())
     bound = sum(s.bound or 0 for s in solutions.values())
@@ -138,12 +138,6 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         solver_status=solver_status, objective=objective, bound=bound, distinct=shared["solved"],
         seed=seed, workers=workers, jobs=jobs or 0, build_s=t1 - t0, solve_s=t2 - t1,
         check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0, penalties=penalties, sharing=shared)
-
-
-def _lang() -> str:
-    from .i18n import get_lang
-
-    return get_lang()
 
 
 def check_solutions(inst: bridge.MonthInstance, solutions: dict[int, Solution]

@@ -33,7 +33,8 @@ def plan_cmd(app: AppContext, month, scope_text, district_code, station_code, ti
     """Plan MONTH (YYYY-MM) for the stations in scope and store it as a new version."""
     period = month_arg(month)
     if jobs is not None and jobs < 1 or workers is not None and workers < 1:
-        raise UserError(tr("--jobs and --workers must be at least 1", "--jobs và --workers phải từ 1 trở lên"))
+        raise UserError(tr("--jobs and --workers must be at least 1",
+                           "--jobs và --workers phải từ 1 trở lên"))
     with app.session() as session:
         scope = chosen_scope(session, scope_text, district_code, station_code, on=period.start,
                              until=period.end)

@@ -100,8 +100,7 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
                           "không có đài nào thuộc {scope} hoạt động trong tháng {month}",
                           scope=str(scope), month=month.label))
     limits = limits_of(session, plan)
-    _lo, hi = horizon(plan.rules, month.start, month.end)
-    lo = _lo
+    lo, hi = horizon(plan.rules, month.start, month.end)
     templates = list(session.scalars(select(SessionTemplate)))
     blackouts = list(session.scalars(select(Blackout).where(Blackout.date_to >= month.start,
                                                             Blackout.date_from <= hi)))

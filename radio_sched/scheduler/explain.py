@@ -22,7 +22,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "too_long": ("segment {segment} lasts {duration} s, the longest session allows {allows} s",
                  "tin {segment} dài {duration} giây, buổi phát dài nhất chỉ cho {allows} giây"),
     "not_valid": ("{segment} is valid {valid_from}..{valid_until}, and no free session falls then",
-                  "{segment} chỉ có hiệu lực {valid_from}..{valid_until}, không có buổi trống nào trong thời gian đó"),
+                  "{segment} chỉ có hiệu lực {valid_from}..{valid_until}, không có buổi trống nào "
+                  "trong thời gian đó"),
     "min_gap": ("rule {gap_rule} keeps {gap} days between airings of {segment}: only {fits} fit in "
                 "{start}..{end}",
                 "quy tắc {gap_rule} yêu cầu cách nhau {gap} ngày giữa các lần phát {segment}: trong "

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from ..periods import calendar_period
 from ..rules import Rule
-from .instance import Aired, Fixed, Problem, SegmentInfo, Slot, binds
+from .instance import Aired, Fixed, Problem, SegmentInfo, binds
 
 DAY = dt.timedelta(days=1)
 
@@ -164,6 +164,3 @@ def horizon(rules: Iterable[Rule], start: dt.date, end: dt.date, max_window_days
             lo = min(lo, start - dt.timedelta(days=r.min_gap_days))
     return lo, hi
 
-
-def slot_key(slot: Slot) -> tuple[dt.date, str]:
-    return slot.day, slot.session

@@ -19,7 +19,7 @@ def problems(draw):
     year, mon = 2024, draw(st.integers(1, 12))
     start = dt.date(year, mon, 1)
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    first, last = start - dt.timedelta(days=10), end + dt.timedelta(days=10)
+    first = start - dt.timedelta(days=10)
     sessions = SESSIONS[:draw(st.integers(1, 2))]
     caps = {name: draw(st.sampled_from([60, 120, 300, 600])) for name, _ in sessions}
     off = draw(st.sets(st.integers(0, 40), max_size=12))
