@@ -10,7 +10,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..blackouts import is_off_air, station_blackouts
+from ..blackouts import is_off_air
 from ..divisions import stations_in
 from ..errors import UserError
 from ..i18n import M
@@ -102,8 +102,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
     limits = limits_of(session, plan)
     lo, hi = horizon(plan.rules, month.start, month.end)
     templates = list(session.scalars(select(SessionTemplate)))
-    blackouts = list(session.scalars(select(Blackout).where(Blackout.date_to >= month.start,
-                                                            Blackout.date_from <= hi)))
+    blackouts = list(session.scalars(select(Blackout).where(
+        Blackout.date_to >= month.start, Blackout.date_from <= hi).order_by(Blackout.date_from, Blackout.id)))
     segs = list(session.scalars(select(Segment).where(
         Segment.status == "approved", Segment.kind != JINGLE_KIND,
         Segment.valid_until >= month.start, Segment.valid_from <= month.end)
@@ -118,6 +118,10 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
         sc = parse_scope(text)
         index[(sc.level, sc.code)].extend(group)
     rule_scopes = [(r, parse_scope(r.scope)) for r in plan.rules]
+    off_index: dict[tuple, list[Blackout]] = defaultdict(list)  # (level, code) -> blackouts
+    for b in blackouts:
+        sc = parse_scope(b.scope)
+        off_index[(sc.level, sc.code)].append(b)
     ids = [s.id for s in stations]
     if history is None:
         history = load_history(session, month, ids, lo)
@@ -130,7 +134,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
         seg_list = tuple(sorted(found, key=lambda s: (s.valid_from, s.slug)))
         rules = tuple(r for r, sc in rule_scopes if sc.covers(*covers))
         chosen = station_sessions(templates, st)
-        offs = station_blackouts(blackouts, st)
+        offs = (off_index.get(("province", None), []) + off_index.get(("province", st.province_code), [])
+                + off_index.get(("district", st.district_code), []) + off_index.get(("commune", st.code), []))
         key = (tuple(t.id for t in chosen), tuple(b.id for b in offs), st.valid_from, st.valid_until)
         if key not in slot_cache:
             slot_cache[key] = (_slots(chosen, offs, st, month.start, month.end),
