@@ -4,6 +4,7 @@ import pytest
 
 from radio_sched.scheduler.serialize import loads
 from radio_sched.scheduler.solve import solve
+from radio_sched.scheduler.validate import validate
 
 from .test_regressions import FIXTURES
 
@@ -16,6 +17,7 @@ def test_same_seed_same_schedule(workers, fixture):
     runs = [solve(problem, seed=7, workers=workers) for _ in range(3)]
     assert runs[0].status == "optimal"
     assert all(r.airings == runs[0].airings for r in runs)
+    assert validate(problem, runs[0].airings, runs[0].shortfalls) == []
 
 
 def test_a_deterministic_time_limit_is_reproducible():
@@ -23,3 +25,4 @@ def test_a_deterministic_time_limit_is_reproducible():
     # far too little time to prove anything: still the same answer every time
     runs = [solve(problem, time_limit=0.01) for _ in range(3)]
     assert all(r.airings == runs[0].airings and r.status == runs[0].status for r in runs)
+    assert validate(problem, runs[0].airings, runs[0].shortfalls) == []

@@ -3,7 +3,6 @@
 import dataclasses
 
 from radio_sched.scheduler.instance import Fixed, Limits
-from radio_sched.scheduler.solve import solve
 
 from .build import D, days_of, paid, problem, seg, solved
 
@@ -58,5 +57,5 @@ def test_a_reference_is_kept_and_a_change_costs_its_weight():
 
 def test_pinned_wins_over_the_solver_choice():
     p = problem(RULE, [seg("ep1"), seg("ep2")], pinned=[(D(2024, 3, 6), "sáng", ("ep2", "ep1"))])
-    sol = solve(p)
+    sol = solved(p)
     assert Fixed(D(2024, 3, 6), "sáng", ("ep2", "ep1")) in sol.airings  # pinned order kept too

@@ -146,3 +146,19 @@ def test_progress_is_reported(province):
     seen = []
     planned(province, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1]
+
+
+def test_a_version_taken_meanwhile_is_retried_with_the_next(province, monkeypatch):
+    from radio_sched.scheduler import store
+
+    planned(province)
+    real = store.next_version
+    calls = []
+
+    def stale(session, month):  # as if another planner stored version 2 after we looked
+        calls.append(month)
+        return 1 if len(calls) == 1 else real(session, month)
+
+    monkeypatch.setattr(store, "next_version", stale)
+    res = planned(province)
+    assert res.version == 2 and len(calls) == 2
