@@ -1,12 +1,14 @@
 """Solving a month's stations with as few CP-SAT runs as is exact.
 
 Stations equal up to the names of their own segments share one problem (canonical.py). Stations
-equal also up to the *lengths* of those segments form one group, solved twice: relaxed (each such
-segment at the shortest length in the group) and restricted (at the longest). Lengths appear only
-in capacity limits, never in the objective, so the relaxed bound is a lower bound for every member
-and the restricted schedule fits every member. When the restricted objective reaches the relaxed
-bound, that schedule is optimal for every member (that owes the same). Otherwise a member takes
-the relaxed schedule if it fits its own lengths, and is solved on its own if not.
+equal also up to the *lengths* of those segments and up to their off-air sessions this month form
+one group. Its relaxed problem (each such segment at its shortest length in the group, every session
+of the month open) is a relaxation of every member's: lengths and closed sessions only take choices
+away, and never enter the objective. So the relaxed optimum is a lower bound for every member, and
+when the relaxed schedule also fits a member (no item in its closed sessions, its own lengths within
+capacity, the same requirements) it is optimal for that member. When the members differ only in
+lengths, the restricted problem (longest lengths) is solved too: its schedule fits every member, and
+if it reaches the relaxed bound it is optimal for all. A member nothing fits is solved on its own.
 """
 
 from __future__ import annotations
@@ -20,22 +22,36 @@ from .obligations import obligations, requirement
 from .parallel import solve_all
 
 
+def _open(slots):
+    return tuple(s._replace(off_air=None) if s.off_air is not None else s for s in slots)
+
+
 def shape(cp: Problem) -> Problem:
-    """A canonical problem with the lengths of local segments blanked: alike up to lengths."""
-    return dataclasses.replace(cp, segments=tuple(s._replace(duration_ms=0) if s.local else s
-                                                  for s in cp.segments))
+    """A canonical problem with local lengths blanked and the month's sessions all open."""
+    return dataclasses.replace(cp, slots=_open(cp.slots), segments=tuple(
+        s._replace(duration_ms=0) if s.local else s for s in cp.segments))
 
 
 def relaxed(members: Sequence[Problem], pick=min) -> Problem:
-    """The group's most permissive problem (each local segment at its shortest length), or with
-    pick=max the most restricted one."""
+    """The group's most permissive problem (shortest lengths, every session open), or with
+    pick=max its most restricted one (longest lengths, a session closed if any member's is)."""
     chosen: dict[str, int] = {}
     for p in members:
         for s in p.segments:
             if s.local:
                 chosen[s.slug] = pick(chosen.get(s.slug, s.duration_ms), s.duration_ms)
-    return dataclasses.replace(members[0], segments=tuple(
-        s._replace(duration_ms=chosen[s.slug]) if s.local else s for s in members[0].segments))
+    first = members[0]
+    if pick is min:
+        slots = _open(first.slots)
+    else:
+        closed: dict[tuple, str] = {}
+        for p in members:
+            for s in p.slots:
+                if s.off_air is not None:
+                    closed.setdefault((s.day, s.session), s.off_air)
+        slots = tuple(s._replace(off_air=closed.get((s.day, s.session))) for s in first.slots)
+    return dataclasses.replace(first, slots=slots, segments=tuple(
+        s._replace(duration_ms=chosen[s.slug]) if s.local else s for s in first.segments))
 
 
 def proven(restricted: Solution, relaxed_: Solution) -> bool:
@@ -45,18 +61,22 @@ def proven(restricted: Solution, relaxed_: Solution) -> bool:
 
 
 def fits(member: Problem, rep: Problem, sol: Solution, proof: bool = True) -> bool:
-    """Does the shared schedule hold, and stay optimal, with the member's own lengths? (proof:
-    the schedule must be proved optimal itself; else the caller has proved it.)"""
+    """Does the shared schedule hold, and stay optimal, with the member's own lengths and closed
+    sessions? (proof: the schedule must be proved optimal itself; else the caller proved it.)"""
     if (proof and sol.status != "optimal") or sol.shortfalls:
         return False
     durations = {s.slug: s.duration_ms for s in member.segments}
     local = {s.slug for s in member.segments if s.local}
     pinned = {(f.day, f.session) for f in member.pinned}
-    caps = {(s.day, s.session): s.capacity_ms for s in member.slots}
+    slots = {(s.day, s.session): s for s in member.slots}
     for a in sol.airings:
-        if (a.day, a.session) in pinned or not local.intersection(a.slugs):
+        key = (a.day, a.session)
+        if key in pinned:
             continue
-        if member.limits.length_ms(durations[s] for s in a.slugs) > caps[(a.day, a.session)]:
+        if slots[key].off_air is not None:
+            return False
+        if local.intersection(a.slugs) and member.limits.length_ms(
+                durations[s] for s in a.slugs) > slots[key].capacity_ms:
             return False
     # what later days can still take of a local segment's window may depend on its length
     rules = [r for r in member.rules if r.each_segment is not None]
@@ -64,6 +84,10 @@ def fits(member: Problem, rep: Problem, sol: Solution, proof: bool = True) -> bo
         if ob.end > member.end and requirement(ob, member) != requirement(ob, rep):
             return False
     return True
+
+
+def _closed(p: Problem) -> frozenset:
+    return frozenset((s.day, s.session) for s in p.slots if s.off_air is not None)
 
 
 def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = None, seed: int = 0,
@@ -77,24 +101,34 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
     for cp, _ in canon:
         groups.setdefault(shape(cp), {})[cp] = None
     reps: list[Problem] = []
-    rep_of_shape: dict[Problem, tuple[int, int | None]] = {}
+    exact: dict[Problem, int] = {}  # problems solved as they are
+    plan: dict[Problem, tuple[int | None, int | None]] = {}  # shape -> (relaxed, restricted)
     for key, members in groups.items():
         ms = list(members)
-        if len(ms) == 1:
-            rep_of_shape[key] = (len(reps), None)
-            reps.append(ms[0])
-        else:
-            rep_of_shape[key] = (len(reps), len(reps) + 1)
-            reps += [relaxed(ms), relaxed(ms, max)]
+        if len(ms) <= 2:  # two runs either way: solve each exactly
+            for m in ms:
+                exact[m] = len(reps)
+                reps.append(m)
+            plan[key] = (None, None)
+            continue
+        lo = len(reps)
+        reps.append(relaxed(ms))
+        hi = None
+        if len({_closed(m) for m in ms}) == 1:  # lengths alone differ: the restricted one fits all
+            hi = len(reps)
+            reps.append(relaxed(ms, max))
+        plan[key] = (lo, hi)
     first = solve_all(reps, progress=progress, **kw)
     out: dict[int, Solution] = {}
     alone: dict[Problem, int] = {}
     pending = []
     for si, (cp, back) in zip(stations, canon):
-        lo, hi = rep_of_shape[shape(cp)]
-        if hi is not None and proven(first[hi], first[lo]) and fits(cp, reps[hi], first[hi], proof=False):
+        lo, hi = plan[shape(cp)]
+        if cp in exact:
+            out[si.station.id] = restore(first[exact[cp]], back)
+        elif hi is not None and proven(first[hi], first[lo]) and fits(cp, reps[hi], first[hi], proof=False):
             out[si.station.id] = restore(dataclasses.replace(first[hi], bound=first[lo].bound), back)
-        elif reps[lo] == cp or fits(cp, reps[lo], first[lo]):
+        elif fits(cp, reps[lo], first[lo]):
             out[si.station.id] = restore(first[lo], back)
         else:
             alone.setdefault(cp, len(alone))

@@ -1,5 +1,7 @@
 """Stations alike up to the lengths of their own items share one relaxed solve when it fits them."""
 
+import dataclasses
+
 from radio_sched.scheduler.instance import Limits, StationInfo, StationInstance
 from radio_sched.scheduler.sharing import solve_stations
 from radio_sched.scheduler.solve import solve
@@ -53,3 +55,24 @@ def test_a_member_the_shared_schedule_does_not_fit_is_solved_alone():
         "shapes": 1, "solved": 4, "alone": 2, "exact": 3}
     check(stations, sols)
     assert sols[1].shortfalls == () and len(sols[2].shortfalls) == 1
+
+
+def test_stations_differing_in_their_outages_share_the_relaxed_solve_when_it_avoids_them():
+    base = station(0, 120)
+    relaxed_sol = solve(dataclasses.replace(base.problem))
+    used = sorted({a.day for a in relaxed_sol.airings})
+    free = [d for d in (D(2024, 3, k) for k in range(4, 11)) if d not in used]
+    stations = []
+    for n, day in enumerate([free[0], used[0], free[1], used[1]], 1):
+        p = station(n, 120).problem
+        slots = tuple(s._replace(off_air="mất điện") if s.day == day else s for s in p.slots)
+        stations.append(StationInstance(StationInfo(n, str(n), f"Xã {n}"),
+                                        dataclasses.replace(p, slots=slots)))
+    sols, stats = solve_stations(stations, jobs=1)
+    # one relaxed run fits the two whose outage misses it; the two others are solved alone
+    assert {k: stats[k] for k in ("shapes", "solved", "alone", "exact")} == {
+        "shapes": 1, "solved": 3, "alone": 2, "exact": 4}
+    check(stations, sols)
+    when = lambda sol: [(a.day, a.session, len(a.slugs)) for a in sol.airings]  # noqa: E731
+    assert when(sols[1]) == when(sols[3]) == when(relaxed_sol)
+    assert used[0] not in {a.day for a in sols[2].airings}
