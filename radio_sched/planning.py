@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -136,7 +137,7 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         stations=len(inst.stations), airings=sum(len(s.airings) for s in solutions.values()),
         items=sum(len(a.slugs) for s in solutions.values() for a in s.airings), shortfalls=flat,
         solver_status=solver_status, objective=objective, bound=bound, distinct=shared["solved"],
-        seed=seed, workers=workers, jobs=jobs or 0, build_s=t1 - t0, solve_s=t2 - t1,
+        seed=seed, workers=workers, jobs=jobs or os.cpu_count() or 1, build_s=t1 - t0, solve_s=t2 - t1,
         check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0, penalties=penalties, sharing=shared)
 
 

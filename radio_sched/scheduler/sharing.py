@@ -2,13 +2,16 @@
 
 Stations equal up to the names of their own segments share one problem (canonical.py). Stations
 equal also up to the *lengths* of those segments and up to their off-air sessions this month form
-one group. Its relaxed problem (each such segment at its shortest length in the group, every session
-of the month open) is a relaxation of every member's: lengths and closed sessions only take choices
-away, and never enter the objective. So the relaxed optimum is a lower bound for every member, and
-when the relaxed schedule also fits a member (no item in its closed sessions, its own lengths within
-capacity, the same requirements) it is optimal for that member. When the members differ only in
-lengths, the restricted problem (longest lengths) is solved too: its schedule fits every member, and
-if it reaches the relaxed bound it is optimal for all. A member nothing fits is solved on its own.
+one shape. A relaxed problem (each such segment at its shortest length among the members, every
+session of the month open) is a relaxation of every member's: lengths and closed sessions only take
+choices away, and never enter the objective. So its optimum is a lower bound for every member, and
+when its schedule also fits a member (no item in its closed sessions, its own lengths within
+capacity, the same requirements) that schedule is optimal for the member.
+
+Members that also share their closed sessions (three or more) are solved relaxed and restricted
+(longest lengths): the restricted schedule fits them all, and if it reaches the relaxed bound it is
+optimal for all. The other members of a shape (their own outages) try one relaxed schedule with
+every session open. A member nothing fits is solved on its own.
 """
 
 from __future__ import annotations
@@ -97,47 +100,55 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
     """{station id: solution} for every station, and how much was shared."""
     kw = dict(jobs=jobs, seed=seed, time_limit=time_limit, workers=workers)
     canon = [canonical(si.problem) for si in stations]
-    groups: dict[Problem, dict[Problem, None]] = {}
-    for cp, _ in canon:
-        groups.setdefault(shape(cp), {})[cp] = None
+    shapes = [shape(cp) for cp, _ in canon]
+    # members (distinct canonical problems) by shape, and by shape and closed sessions
+    by_closed: dict[tuple, dict[Problem, None]] = {}
+    for (cp, _), key in zip(canon, shapes):
+        by_closed.setdefault((key, _closed(cp)), {})[cp] = None
     reps: list[Problem] = []
-    exact: dict[Problem, int] = {}  # problems solved as they are
-    plan: dict[Problem, tuple[int | None, int | None]] = {}  # shape -> (relaxed, restricted)
-    for key, members in groups.items():
+    exact: dict[Problem, int] = {}
+    sub: dict[tuple, tuple[int, int]] = {}  # (shape, closed) -> (relaxed, restricted) run numbers
+    loose: dict[Problem, list[Problem]] = {}  # shape -> members of small subgroups
+    for (key, closed), members in by_closed.items():
         ms = list(members)
-        if len(ms) <= 2:  # two runs either way: solve each exactly
+        if len(ms) >= 3:  # alike but for lengths: relaxed and restricted
+            sub[(key, closed)] = (len(reps), len(reps) + 1)
+            reps += [relaxed(ms), relaxed(ms, max)]
+        else:
+            loose.setdefault(key, []).extend(ms)
+    wide: dict[Problem, int] = {}  # shape -> run of its relaxed problem with every session open
+    for key, ms in loose.items():
+        if len(ms) >= 3:
+            wide[key] = len(reps)
+            reps.append(relaxed(ms))
+        else:
             for m in ms:
                 exact[m] = len(reps)
                 reps.append(m)
-            plan[key] = (None, None)
-            continue
-        lo = len(reps)
-        reps.append(relaxed(ms))
-        hi = None
-        if len({_closed(m) for m in ms}) == 1:  # lengths alone differ: the restricted one fits all
-            hi = len(reps)
-            reps.append(relaxed(ms, max))
-        plan[key] = (lo, hi)
     first = solve_all(reps, progress=progress, **kw)
     out: dict[int, Solution] = {}
     alone: dict[Problem, int] = {}
     pending = []
-    for si, (cp, back) in zip(stations, canon):
-        lo, hi = plan[shape(cp)]
+    for si, (cp, back), key in zip(stations, canon, shapes):
+        lo, hi = sub.get((key, _closed(cp)), (None, None))
         if cp in exact:
-            out[si.station.id] = restore(first[exact[cp]], back)
+            sol = first[exact[cp]]
         elif hi is not None and proven(first[hi], first[lo]) and fits(cp, reps[hi], first[hi], proof=False):
-            out[si.station.id] = restore(dataclasses.replace(first[hi], bound=first[lo].bound), back)
-        elif fits(cp, reps[lo], first[lo]):
-            out[si.station.id] = restore(first[lo], back)
+            sol = dataclasses.replace(first[hi], bound=first[lo].bound)
+        elif lo is not None and fits(cp, reps[lo], first[lo]):
+            sol = first[lo]
+        elif key in wide and fits(cp, reps[wide[key]], first[wide[key]]):
+            sol = first[wide[key]]
         else:
             alone.setdefault(cp, len(alone))
             pending.append((si, cp, back))
+            continue
+        out[si.station.id] = restore(sol, back)
     second = solve_all(list(alone), **kw) if alone else []
     for si, cp, back in pending:
         out[si.station.id] = restore(second[alone[cp]], back)
     runs = list(first) + list(second)
-    stats = {"shapes": len(groups), "solved": len(reps) + len(alone), "alone": len(alone),
+    stats = {"shapes": len(set(shapes)), "solved": len(reps) + len(alone), "alone": len(alone),
              "exact": len({cp for cp, _ in canon}),
              # CPU seconds summed over the runs (in parallel processes when jobs > 1)
              "model_cpu_s": round(sum(r.stats.get("build_s", 0) for r in runs), 3),
