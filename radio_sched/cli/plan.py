@@ -99,7 +99,8 @@ def check_cmd(app: AppContext, month, scope_text, district_code, station_code, s
             if schedule_id is None:
                 raise UserError(tr("{month} has no version {v}", "tháng {month} không có phiên bản {v}",
                                    month=period.label, v=schedule_version))
-        res = check_month(session, period, scope, schedule_id=schedule_id)
+        res = check_month(session, period, scope, schedule_id=schedule_id,
+                          progress=progress_callback(tr("Checking", "Đang kiểm tra")))
     if res.ok:
         click.echo(tr("{month}: {s} stations, {a} airings: every rule holds ({n} declared shortfall(s)).",
                       "{month}: {s} đài, {a} buổi phát: mọi quy tắc đều đạt ({n} nghĩa vụ đã báo thiếu).",

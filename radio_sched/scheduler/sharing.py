@@ -144,7 +144,7 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
             pending.append((si, cp, back))
             continue
         out[si.station.id] = restore(sol, back)
-    second = solve_all(list(alone), **kw) if alone else []
+    second = solve_all(list(alone), progress=progress, **kw) if alone else []
     for si, cp, back in pending:
         out[si.station.id] = restore(second[alone[cp]], back)
     runs = list(first) + list(second)
