@@ -87,3 +87,27 @@ def local_today(tz: str | None = None, *, now=None):
     except Exception:  # noqa: BLE001 - no tz database: Vietnam has kept UTC+7 without DST since 1975
         zone = dt.timezone(dt.timedelta(hours=7))
     return (now.astimezone(zone) if now is not None else dt.datetime.now(zone)).date()
+
+
+@dataclass(frozen=True)
+class SchedulerWeights:
+    """Objective weights per unit. An obligation airing is raised above the sum of all the rest
+    (the model builder checks and raises it if needed), so a wish never costs an obligation."""
+
+    obligation: int = 100_000  # per airing this month owes and does not get (a shortfall)
+    finish: int = 1_000  # per airing a window could still get next month, not done now
+    change: int = 200  # per session changed from the reference version (re-planning)
+    soft_rule: int = 50  # per airing missing from a soft rule (the standing column)
+    prefer: int = 10  # per airing outside the rule's preferred sessions
+    spread: int = 5  # per airing beyond the first of one kind on one day
+    item: int = 1  # per item, so that schedules stay lean unless something asks for more
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """How the scheduler solves: deterministic limits, not wall-clock ones, so results repeat."""
+
+    deterministic_time_s: float = 10.0  # CP-SAT deterministic seconds per distinct station problem
+    workers: int = 1  # CP-SAT workers per problem; distinct problems run in parallel over jobs
+    seed: int = 0
+    weights: SchedulerWeights = field(default_factory=SchedulerWeights)

@@ -1,0 +1,156 @@
+"""Solving a month's stations with as few CP-SAT runs as is exact.
+
+Stations equal up to the names of their own segments share one problem (canonical.py). Stations
+equal also up to the *lengths* of those segments and up to their off-air sessions this month form
+one shape. A relaxed problem (each such segment at its shortest length among the members, every
+session of the month open) is a relaxation of every member's: lengths and closed sessions only take
+choices away, and never enter the objective. So its optimum is a lower bound for every member, and
+when its schedule also fits a member (no item in its closed sessions, its own lengths within
+capacity, the same requirements) that schedule is optimal for the member.
+
+Members that also share their closed sessions (three or more) are solved relaxed and restricted
+(longest lengths): the restricted schedule fits them all, and if it reaches the relaxed bound it is
+optimal for all. The other members of a shape (their own outages) try one relaxed schedule with
+every session open. A member nothing fits is solved on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Sequence
+
+from .canonical import canonical, restore
+from .instance import Problem, Solution, StationInstance
+from .obligations import obligations, requirement
+from .parallel import solve_all
+
+
+def _open(slots):
+    return tuple(s._replace(off_air=None) if s.off_air is not None else s for s in slots)
+
+
+def shape(cp: Problem) -> Problem:
+    """A canonical problem with local lengths blanked and the month's sessions all open."""
+    return dataclasses.replace(cp, slots=_open(cp.slots), segments=tuple(
+        s._replace(duration_ms=0) if s.local else s for s in cp.segments))
+
+
+def relaxed(members: Sequence[Problem], pick=min) -> Problem:
+    """The group's most permissive problem (shortest lengths, every session open), or with
+    pick=max its most restricted one (longest lengths, a session closed if any member's is)."""
+    chosen: dict[str, int] = {}
+    for p in members:
+        for s in p.segments:
+            if s.local:
+                chosen[s.slug] = pick(chosen.get(s.slug, s.duration_ms), s.duration_ms)
+    first = members[0]
+    if pick is min:
+        slots = _open(first.slots)
+    else:
+        closed: dict[tuple, str] = {}
+        for p in members:
+            for s in p.slots:
+                if s.off_air is not None:
+                    closed.setdefault((s.day, s.session), s.off_air)
+        slots = tuple(s._replace(off_air=closed.get((s.day, s.session))) for s in first.slots)
+    return dataclasses.replace(first, slots=slots, segments=tuple(
+        s._replace(duration_ms=chosen[s.slug]) if s.local else s for s in first.segments))
+
+
+def proven(restricted: Solution, relaxed_: Solution) -> bool:
+    """The restricted schedule reaches the relaxed lower bound: optimal for the whole group."""
+    return (restricted.status in ("optimal", "feasible") and restricted.objective is not None
+            and relaxed_.bound is not None and restricted.objective <= relaxed_.bound + 1e-6)
+
+
+def fits(member: Problem, rep: Problem, sol: Solution, proof: bool = True) -> bool:
+    """Does the shared schedule hold, and stay optimal, with the member's own lengths and closed
+    sessions? (proof: the schedule must be proved optimal itself; else the caller proved it.)"""
+    if (proof and sol.status != "optimal") or sol.shortfalls:
+        return False
+    durations = {s.slug: s.duration_ms for s in member.segments}
+    local = {s.slug for s in member.segments if s.local}
+    pinned = {(f.day, f.session) for f in member.pinned}
+    slots = {(s.day, s.session): s for s in member.slots}
+    for a in sol.airings:
+        key = (a.day, a.session)
+        if key in pinned:
+            continue
+        if slots[key].off_air is not None:
+            return False
+        if local.intersection(a.slugs) and member.limits.length_ms(
+                durations[s] for s in a.slugs) > slots[key].capacity_ms:
+            return False
+    # what later days can still take of a local segment's window may depend on its length
+    rules = [r for r in member.rules if r.each_segment is not None]
+    for ob in obligations(rules, [s for s in member.segments if s.local], member.start, member.end):
+        if ob.end > member.end and requirement(ob, member) != requirement(ob, rep):
+            return False
+    return True
+
+
+def _closed(p: Problem) -> frozenset:
+    return frozenset((s.day, s.session) for s in p.slots if s.off_air is not None)
+
+
+def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = None, seed: int = 0,
+                   time_limit: float | None = None, workers: int = 1,
+                   progress: Callable[[int, int], None] | None = None
+                   ) -> tuple[dict[int, Solution], dict]:
+    """{station id: solution} for every station, and how much was shared."""
+    kw = dict(jobs=jobs, seed=seed, time_limit=time_limit, workers=workers)
+    canon = [canonical(si.problem) for si in stations]
+    shapes = [shape(cp) for cp, _ in canon]
+    # members (distinct canonical problems) by shape, and by shape and closed sessions
+    by_closed: dict[tuple, dict[Problem, None]] = {}
+    for (cp, _), key in zip(canon, shapes):
+        by_closed.setdefault((key, _closed(cp)), {})[cp] = None
+    reps: list[Problem] = []
+    exact: dict[Problem, int] = {}
+    sub: dict[tuple, tuple[int, int]] = {}  # (shape, closed) -> (relaxed, restricted) run numbers
+    loose: dict[Problem, list[Problem]] = {}  # shape -> members of small subgroups
+    for (key, closed), members in by_closed.items():
+        ms = list(members)
+        if len(ms) >= 3:  # alike but for lengths: relaxed and restricted
+            sub[(key, closed)] = (len(reps), len(reps) + 1)
+            reps += [relaxed(ms), relaxed(ms, max)]
+        else:
+            loose.setdefault(key, []).extend(ms)
+    wide: dict[Problem, int] = {}  # shape -> run of its relaxed problem with every session open
+    for key, ms in loose.items():
+        if len(ms) >= 3:
+            wide[key] = len(reps)
+            reps.append(relaxed(ms))
+        else:
+            for m in ms:
+                exact[m] = len(reps)
+                reps.append(m)
+    first = solve_all(reps, progress=progress, **kw)
+    out: dict[int, Solution] = {}
+    alone: dict[Problem, int] = {}
+    pending = []
+    for si, (cp, back), key in zip(stations, canon, shapes):
+        lo, hi = sub.get((key, _closed(cp)), (None, None))
+        if cp in exact:
+            sol = first[exact[cp]]
+        elif hi is not None and proven(first[hi], first[lo]) and fits(cp, reps[hi], first[hi], proof=False):
+            sol = dataclasses.replace(first[hi], bound=first[lo].bound)
+        elif lo is not None and fits(cp, reps[lo], first[lo]):
+            sol = first[lo]
+        elif key in wide and fits(cp, reps[wide[key]], first[wide[key]]):
+            sol = first[wide[key]]
+        else:
+            alone.setdefault(cp, len(alone))
+            pending.append((si, cp, back))
+            continue
+        out[si.station.id] = restore(sol, back)
+    second = solve_all(list(alone), progress=progress, **kw) if alone else []
+    for si, cp, back in pending:
+        out[si.station.id] = restore(second[alone[cp]], back)
+    runs = list(first) + list(second)
+    stats = {"shapes": len(set(shapes)), "solved": len(reps) + len(alone), "alone": len(alone),
+             "exact": len({cp for cp, _ in canon}),
+             # CPU seconds summed over the runs (in parallel processes when jobs > 1)
+             "model_cpu_s": round(sum(r.stats.get("build_s", 0) for r in runs), 3),
+             "cpsat_cpu_s": round(sum(r.stats.get("solve_s", 0) for r in runs), 3)}
+    return out, stats
