@@ -151,11 +151,13 @@ class _Reporter:
     def __init__(self, db_url: str, job_id: int, settings: WebSettings):
         self.job_id, self.settings = job_id, settings
         self.engine = _side_engine(db_url)
+        self.sqlite = db_url.startswith("sqlite")
         self.done = self.total = 0
         self._written: tuple[int, int] | None = None
         self._last = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._beat = threading.Thread(target=self._heartbeat, name=f"job-{job_id}-heartbeat",
                                       daemon=True)
 
@@ -163,25 +165,40 @@ class _Reporter:
         with self._lock:
             self.done, self.total = int(done), int(total)
         if time.monotonic() - self._last >= self.settings.job_progress_every_s or done >= total:
-            self.flush()
+            # Here, in the work's thread, only if the database is free at once (a render holds
+            # SQLite's write lock from its first bundle row to its commit: waiting here would
+            # cost every station half a second); else the heartbeat thread writes it.
+            if not self.flush(wait=False):
+                self._wake.set()
 
-    def flush(self) -> None:
+    def flush(self, *, wait: bool = True) -> bool:
+        """Write the newest progress and a heartbeat; False if the database was busy."""
         with self._lock:
             values = (self.done, self.total)
-        self._last = time.monotonic()
-        # A writer holding the database (SQLite allows one) makes this fail fast; the next call or
-        # heartbeat writes the newest value instead.
         try:
             with self.engine.begin() as conn:
+                if self.sqlite:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={500 if wait else 0}")
                 conn.execute(update(Job).where(Job.id == self.job_id).values(
                     progress=values[0], total=values[1], heartbeat_at=_now()))
             self._written = values
+            return True
         except OperationalError as exc:
             log.debug("job %d: progress not written now (%s)", self.job_id, exc.orig)
+            return False
+        finally:
+            self._last = time.monotonic()
 
     def _heartbeat(self) -> None:
-        while not self._stop.wait(self.settings.job_heartbeat_s):
-            self.flush()
+        while not self._stop.is_set():
+            woken = self._wake.wait(self.settings.job_heartbeat_s)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            with self._lock:
+                newest = (self.done, self.total)
+            if not woken or newest != self._written:
+                self.flush()
 
     def __enter__(self) -> "_Reporter":
         self._beat.start()
@@ -189,6 +206,7 @@ class _Reporter:
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
+        self._wake.set()
         self._beat.join()
 
 
@@ -335,21 +353,37 @@ def _child(job_id: int, target: str) -> int:
 
 
 @contextmanager
-def held(db_url: str, kind: str, month: str | None, scope: str, *, created_by: str | None = None,
-         settings: WebSettings = WebSettings()) -> Iterator[int]:
+def holding(db_url: str, kind: str, month: str | None, scope: str, *,
+            created_by: str | None = None, settings: WebSettings = WebSettings()
+            ) -> Iterator[Progress]:
     """Hold a job's lock around work done in the caller (the CLI), so the web cannot start the same
-    month and scope meanwhile; the job row records how it ended."""
+    month and scope meanwhile. Yields a progress(done, total) callback (with `.job_id`) that the
+    job page shows; a heartbeat keeps a long run from being taken for a dead one. The job row
+    records how it ended."""
     job_id = claim(db_url, kind, month, scope, created_by=created_by, settings=settings)
     status = "failed"
+    reporter: _Reporter | None = None
     try:
         with session_scope(db_url) as session:
-            session.execute(update(Job).where(Job.id == job_id).values(status="running"))
-        yield job_id
+            session.execute(update(Job).where(Job.id == job_id).values(
+                status="running", heartbeat_at=_now()))
+        with _Reporter(db_url, job_id, settings) as reporter:
+            yield reporter
         status = "done"
     finally:
+        values: dict[str, Any] = dict(status=status, lock_key=None, finished_at=_now())
+        if reporter is not None:
+            values.update(progress=reporter.done, total=reporter.total)
         with session_scope(db_url) as session:
-            session.execute(update(Job).where(Job.id == job_id).values(
-                status=status, lock_key=None, finished_at=_now()))
+            session.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+@contextmanager
+def held(db_url: str, kind: str, month: str | None, scope: str, *, created_by: str | None = None,
+         settings: WebSettings = WebSettings()) -> Iterator[int]:
+    """holding(), yielding the job id."""
+    with holding(db_url, kind, month, scope, created_by=created_by, settings=settings) as reporter:
+        yield reporter.job_id
 
 
 def get_job(session: Session, job_id: int) -> Job:
