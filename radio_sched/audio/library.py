@@ -68,6 +68,11 @@ class SegmentSpec:
     producer: str = ""
     where: tuple[str, int | None] = ("", None)
     sha256: str = ""
+    name: str = ""  # the file's name as the user knows it, when it is stored under another (uploads)
+
+    @property
+    def file_name(self) -> str:
+        return self.name or self.file.name
 
     @property
     def year(self) -> int:
@@ -133,40 +138,58 @@ def _check_fields(session: Session, errs: RowErrors, line: int | None, *, slug: 
 def specs_from_files(session: Session, files: list[Path | str], *, kind: str,
                      slug: str | None = None, title: str | None = None, scope: str = "province",
                      valid_from: str = "", valid_until: str = "", topics: str = "",
-                     language: str = "vi", producer: str = "") -> list[SegmentSpec]:
-    """Specs for `segments add`: the id defaults to the file's stem, the title to its name."""
+                     language: str = "vi", producer: str = "",
+                     names: list[str] | None = None) -> list[SegmentSpec]:
+    """Specs for `segments add`: the id defaults to the file's stem, the title to its name.
+    `names`: the files' names as the user knows them, when they are stored under others (uploads)."""
     if len(files) > 1 and (slug or title):
         raise UserError(M("--id and --title name one file; give a single FILE with them",
                           "--id và --title chỉ dùng cho một tệp; hãy đưa một TỆP duy nhất"))
     specs = []
-    for f in files:
+    for n, f in enumerate(files):
         path = Path(f)
-        errs = RowErrors(str(path))
-        fields = _check_fields(session, errs, None, slug=slug or slugify(path.stem),
-                               title=title or path.stem, kind=kind, scope=scope,
+        name = nfc(names[n]) if names else ""
+        shown = name or str(path)
+        stem = Path(name).stem if name else path.stem
+        errs = RowErrors(shown)
+        fields = _check_fields(session, errs, None, slug=slug or slugify(stem),
+                               title=title or stem, kind=kind, scope=scope,
                                valid_from=valid_from, valid_until=valid_until, topics=topics,
                                language=language)
         errs.raise_if_any()
-        specs.append(SegmentSpec(file=path, producer=nfc(producer.strip()), where=(str(path), None),
-                                 **fields))
+        specs.append(SegmentSpec(file=path, producer=nfc(producer.strip()), where=(shown, None),
+                                 name=name, **fields))
     return specs
 
 
-def specs_from_manifest(session: Session, path: Path | str, *, encoding: str | None = None
+def specs_from_manifest(session: Session, path: Path | str, *, encoding: str | None = None,
+                        name: str | None = None, files: dict[str, Path] | None = None
                         ) -> list[SegmentSpec]:
     """Specs from a segments.csv (file,title,kind,scope,valid_from,valid_until,topics,language,
-    producer and an optional id); every bad row is reported at once."""
+    producer and an optional id); every bad row is reported at once.
+
+    For an upload, `name` is the manifest's own name and `files` maps the names of the files sent
+    with it to where they are stored: a row's file is then looked up there (by its name without
+    folders), never on disk, so a manifest cannot reach a file that was not uploaded with it."""
     path = Path(path)
-    name = str(path)
+    name = name or str(path)
     errs = RowErrors(name)
-    rows = read_rows(path, MANIFEST_REQUIRED, encoding=encoding, errors=errs)
+    rows = read_rows(path, MANIFEST_REQUIRED, encoding=encoding, name=name, errors=errs)
     specs = []
     for row in rows:
         rel = row["file"]
-        file = (path.parent / rel) if rel else path.parent
+        shown = ""
+        if files is not None:
+            shown = nfc(rel.replace("\\", "/").rsplit("/", 1)[-1])
+            file = files.get(shown) or path.parent / ".not-uploaded"
+            if rel and shown not in files:
+                errs.add(row, "file", M("'{f}' was not uploaded with the manifest",
+                                        "tệp '{f}' chưa được tải lên cùng tệp kê khai", f=rel))
+        else:
+            file = (path.parent / rel) if rel else path.parent
         if not rel:
             errs.add(row, "file", M("a file name is required", "cần tên tệp"))
-        elif not file.is_file():
+        elif files is None and not file.is_file():
             errs.add(row, "file", M("'{f}' does not exist (paths are relative to the manifest)",
                                     "không có tệp '{f}' (đường dẫn tính từ thư mục của tệp kê khai)",
                                     f=rel))
@@ -175,7 +198,7 @@ def specs_from_manifest(session: Session, path: Path | str, *, encoding: str | N
                                valid_from=row["valid_from"], valid_until=row["valid_until"],
                                topics=row["topics"], language=row["language"] or "vi")
         specs.append(SegmentSpec(file=file, producer=nfc(row["producer"]), where=(name, row.line),
-                                 **{k: fields.get(k, "") for k in fields}))
+                                 name=shown, **{k: fields.get(k, "") for k in fields}))
     errs.raise_if_any()
     return specs
 
@@ -194,7 +217,7 @@ def _error(spec: SegmentSpec, problem, column: str | None = "file") -> InputErro
     name, line = spec.where
     if line is None:
         return InputError(name, None, None, problem)
-    return InputError(name, line, column, M("{f}: {p}", "{f}: {p}", f=spec.file.name, p=problem))
+    return InputError(name, line, column, M("{f}: {p}", "{f}: {p}", f=spec.file_name, p=problem))
 
 
 def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec], *,
@@ -220,7 +243,7 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
                                            s=spec.slug), "id"))
         elif spec.sha256 in by_sha:
             problems.append(_error(spec, M("the same audio as {f}", "trùng âm thanh với {f}",
-                                           f=by_sha[spec.sha256].file.name)))
+                                           f=by_sha[spec.sha256].file_name)))
         by_slug.setdefault(spec.slug, spec)
         by_sha.setdefault(spec.sha256, spec)
 
@@ -325,7 +348,7 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
                       language=spec.language, producer=spec.producer)
         part = parts.get(spec.slug)
         if part is not None:
-            values.update(sha256=spec.sha256, original_name=nfc(spec.file.name)[:300],
+            values.update(sha256=spec.sha256, original_name=nfc(spec.file_name)[:300],
                           original_duration_s=round(part.original_duration_s, 3),
                           duration_s=part.planned_duration_s, ready_sha256=part.sha256,
                           loudness_lufs=part.original_lufs)
