@@ -7,8 +7,8 @@ import click
 from ..audio.library import add_segments, list_segments, specs_from_files, specs_from_manifest
 from ..audio.probe import clock
 from ..i18n import tr
-from .common import FORMATS, AppContext, chosen_scope, emit, month_arg, pass_app, progress_callback, \
-    scope_option
+from .common import FORMATS, AppContext, also, chosen_scope, emit, job_lock, month_arg, pass_app, \
+    progress_callback, scope_option
 
 JOBS = click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N",
                     help="Encodes to run at once [default: the number of CPU cores].")
@@ -110,8 +110,10 @@ def render_cmd(app: AppContext, month, scope_text, district_code, station_code, 
     with app.session() as session:
         scope = chosen_scope(session, scope_text, district_code, station_code, on=period.start,
                              until=period.end)
+    # the web's plan and render jobs take the same lock: one run per month and scope at a time
+    with job_lock(app, "render", period, scope) as job, app.session() as session:
         res = render_month(app.settings, session, period, scope, jobs=jobs,
-                           progress=progress_callback(tr("Rendering", "Đang dựng")))
+                           progress=also(progress_callback(tr("Rendering", "Đang dựng")), job))
     status = {"new": tr("new", "mới"), "adopted": tr("new", "mới"), "unchanged": tr("unchanged", "không đổi"),
               "restored": tr("restored", "khôi phục")}
     rows = [(s.code, s.name, s.schedule_version, s.airings, s.bundle.version,

@@ -118,6 +118,39 @@ def progress(items: Iterable[T], *, length: int | None = None, label: str = "") 
             click.echo(f"{label} {n}/{total}", err=True)
 
 
+def cli_user() -> str:
+    """Who runs a command, as job rows record it: cli:<login name>."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "cli"
+
+
+@contextmanager
+def job_lock(app: AppContext, kind: str, month: Period, scope: Scope | None) -> Iterator[Any]:
+    """The web's job lock of a month and scope, held around the command's work (Conflict, exit 3,
+    if a job holds it). Yields a progress callback that the web's job page shows."""
+    from ..jobs import holding
+    from ..scopes import PROVINCE
+
+    with holding(app.settings.db_url, kind, month.label, str(scope or PROVINCE),
+                 created_by=cli_user()) as job:
+        yield job
+
+
+def also(*callbacks: Callable[[int, int], None] | None) -> Callable[[int, int], None]:
+    """One progress callback that calls each of these."""
+    chosen = [c for c in callbacks if c is not None]
+
+    def report(done: int, total: int) -> None:
+        for c in chosen:
+            c(done, total)
+
+    return report
+
+
 def progress_callback(label: str) -> Callable[[int, int], None]:
     """A (done, total) callback for library functions that report their own progress."""
     state: dict[str, Any] = {"bar": None, "last": -1}

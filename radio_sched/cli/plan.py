@@ -12,7 +12,8 @@ from ..export import export_month, write_atomic
 from ..i18n import get_lang, tr
 from ..planning import check_month, plan_month
 from ..scopes import PROVINCE
-from .common import AppContext, chosen_scope, month_arg, pass_app, progress_callback, scope_option
+from .common import AppContext, also, chosen_scope, cli_user, job_lock, month_arg, pass_app, \
+    progress_callback, scope_option
 
 
 @click.command("plan")
@@ -38,9 +39,12 @@ def plan_cmd(app: AppContext, month, scope_text, district_code, station_code, ti
     with app.session() as session:
         scope = chosen_scope(session, scope_text, district_code, station_code, on=period.start,
                              until=period.end)
+    # the web's plan and render jobs take the same lock: one run per month and scope at a time
+    with job_lock(app, "plan", period, scope) as job, app.session() as session:
         res = plan_month(session, period, scope, seed=seed, time_limit=time_limit, jobs=jobs,
-                         workers=workers, strict=strict, progress=progress_callback(
-                             tr("Solving", "Đang giải")))
+                         workers=workers, strict=strict, progress=also(
+                             progress_callback(tr("Solving", "Đang giải")), job),
+                         created_by=cli_user())
     if fmt == "json":
         out = {k: v for k, v in res.__dict__.items() if k != "penalties"}
         out["gap"] = res.gap

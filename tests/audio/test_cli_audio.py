@@ -75,3 +75,22 @@ def test_render_refuses_a_month_without_schedule(runner, tiny, tmp_path, session
     res = runner(["render", "2024-13"])
     assert res.exit_code == 1 and "không phải tháng" in res.output
     assert session.scalars(select(Segment)).all() == []
+
+
+def test_render_takes_the_webs_job_lock(runner, month, settings, db_url):
+    """A web plan of the province holds March: rendering a district of it is refused (exit 3) and
+    writes nothing; once the job ends, the render runs and its job row shows it."""
+    from radio_sched.jobs import claim, dispose_side_engines, run
+
+    paths = ["--library", str(settings.library_root), "--schedules", str(settings.schedules_root)]
+    web = claim(db_url, "plan", "2024-03", "province", created_by="so")
+    res = runner([*paths, "--lang", "en", "render", "2024-03", "--district", "436"])
+    assert res.exit_code == 3 and f"job {web}, started by so" in res.output, res.output
+    assert month.scalars(select(Bundle)).all() == []
+    assert not settings.schedules_root.exists() or not any(settings.schedules_root.rglob("*.zip"))
+    run(db_url, web, lambda s, p: {})
+    res = runner([*paths, "render", "2024-03", "--district", "436"])
+    assert res.exit_code == 0, res.output
+    month.expire_all()
+    assert len(month.scalars(select(Bundle)).all()) == 2
+    dispose_side_engines()

@@ -94,3 +94,33 @@ def test_bad_input_gets_a_clear_message(province, runner):
     assert res.exit_code == 1 and "no schedule is stored for 2024-04" in res.output
     res = runner(["--lang", "en", "check", "2024-03"])
     assert res.exit_code == 1 and "radio-sched plan 2024-03" in res.output
+
+
+def test_plan_takes_the_webs_job_lock(province, runner, db_url):
+    """A web job holding the month of a district: the command line refuses (exit 3, the Conflict
+    code) and stores nothing; the district's neighbour plans meanwhile; once free, it plans."""
+    from radio_sched.db import session_scope
+    from radio_sched.jobs import claim, dispose_side_engines, recent_jobs, run
+    from radio_sched.models import Schedule
+
+    web = claim(db_url, "render", "2024-03", "district:436", created_by="d436")
+    for args in (["--district", "436"], ["--station", "18073"], []):  # the province overlaps it
+        res = runner(["plan", "2024-03", *args])
+        assert res.exit_code == 3, (args, res.output)
+        assert f"việc số {web}" in res.output and "d436" in res.output
+        assert "Traceback" not in res.output
+    assert province.scalars(select(Schedule)).all() == []
+    assert runner(["plan", "2024-03", "--district", "440"]).exit_code == 0
+    run(db_url, web, lambda s, p: {})
+    res = runner(["plan", "2024-03", "--district", "436"])
+    assert res.exit_code == 0, res.output
+    with session_scope(db_url) as s:
+        jobs = recent_jobs(s, month="2024-03")
+        last = jobs[0]
+        assert (last.kind, last.scope, last.status, last.lock_key) == ("plan", "district:436",
+                                                                      "done", None)
+        assert last.created_by.startswith("cli") and last.total and last.progress == last.total
+        assert s.scalar(select(Schedule).order_by(Schedule.id.desc())).created_by == last.created_by
+        # the refused runs left no job behind that holds anything
+        assert all(j.lock_key is None for j in jobs)
+    dispose_side_engines()
