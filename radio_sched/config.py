@@ -63,6 +63,7 @@ class WebSettings:
 
     max_upload_mb: int = 512  # an hour of stereo WAV is ~600 MB; MP3 originals are far smaller
     max_form_kb: int = 512  # as-run CSV uploads and ordinary forms
+    max_upload_files: int = 100  # audio files in one segment upload
     session_hours: int = 12
     min_password_len: int = 8
     job_heartbeat_s: float = 10.0

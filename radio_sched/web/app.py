@@ -78,6 +78,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for module in (auth, station, district, department, api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself when a browser cookie (not a token) is used
+    from ..work import register as register_job_kinds
+
+    register_job_kinds()  # plan, render and segments run in job processes (jobs.start_process)
     if os.environ.get("RADIO_SCHED_PROXY_FIX", "") in ("1", "true"):
         # Behind one reverse proxy (nginx, Caddy): trust its X-Forwarded-* headers, so that links
         # made for stations carry the public https address.

@@ -1,23 +1,33 @@
-"""The district culture center's pages: its communes' month, schedule versions, shortfalls, jobs."""
+"""The district culture center's pages: its communes' month, schedule versions, shortfalls, jobs;
+plan, render and segment uploads started as background jobs."""
 
 from __future__ import annotations
+
+import subprocess
+import threading
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..blackouts import add_blackout, list_blackouts, remove_blackout
 from ..divisions import stations_in
-from ..errors import UserError
+from ..errors import Conflict, UserError
 from ..i18n import get_lang, tr
-from ..jobs import describe, get_job, recent_jobs
+from ..jobs import ACTIVE, describe, get_job, recent_jobs, start_process
 from ..models import Blackout, Unit
 from ..overview import month_status, schedule_versions
 from ..periods import Period, PeriodError, parse_date
-from ..scopes import Scope, ScopeError, parse_scope
+from ..rules import active_plan
+from ..scopes import PROVINCE, Scope, ScopeError, parse_scope
 from ..sessions import list_sessions
 from ..station_month import reason_text
 from ..users import can_manage, can_manage_scope
-from .common import db, login_required, month_or_404, this_month
+from ..work import discard_upload, upload_specs
+from .common import db, login_required, month_or_404, settings, this_month, web_settings
+from .uploads import save_upload
+
+UPLOAD_FIELDS = ("kind", "title", "slug", "scope", "valid_from", "valid_until", "topics",
+                 "language", "producer")
 
 bp = Blueprint("district", __name__)
 
@@ -52,17 +62,99 @@ def month(code: str, month: str):
 
 
 def _page(unit: Unit, period: Period, *, status: int = 200, error: str | None = None,
-          form: dict | None = None):
+          form: dict | None = None, upload: dict | None = None):
     scope = Scope("district", unit.code)
     stations = stations_in(db(), scope, on=period.start, until=period.end)
     offair = list_blackouts(db(), scope, start=period.start, end=period.end)
+    jobs = recent_jobs(db(), scope=str(scope), limit=10)
     return render_template(
         "district/month.html", unit=unit, period=period, statuses=month_status(db(), stations, period),
         versions=schedule_versions(db(), period.label, [s.id for s in stations]),
-        jobs=recent_jobs(db(), scope=str(scope), limit=10), reason_text=reason_text,
+        jobs=jobs, running=[j for j in jobs if j.status in ACTIVE and j.month in (period.label, None)],
+        reason_text=reason_text,
         sessions=list_sessions(db(), scope), stations=stations, error=error, form=form or {},
         offair=[(b, can_manage_scope(db(), g.user, parse_scope(b.scope))) for b in offair],
-        session_names=sorted({t.session for t in list_sessions(db())})), status
+        session_names=sorted({t.session for t in list_sessions(db())}),
+        upload=upload or {"scope": str(scope), "kind": "district_episode"},
+        kinds=_kinds(period), province_too=can_manage(g.user, PROVINCE)), status
+
+
+def _kinds(period: Period) -> list[str]:
+    """The kinds the year's plan names, for the upload form's suggestions (kinds stay open)."""
+    try:
+        rules = active_plan(db(), period.start.year)[1]
+    except UserError:
+        return ["district_episode", "jingle"]
+    return sorted({r.kind for r in rules.rules if r.kind != "*"} | {"jingle"})
+
+
+# --- background work: plan, render, upload ---------------------------------------------------------
+
+@bp.post("/district/<code>/<month>/plan")
+@login_required
+def plan(code: str, month: str):
+    """Plan the district's month in a job process; its page shows the progress."""
+    return _start(code, month, "plan")
+
+
+@bp.post("/district/<code>/<month>/render")
+@login_required
+def render(code: str, month: str):
+    """Render the district's month (bundles for its stations) in a job process."""
+    return _start(code, month, "render")
+
+
+def _start(code: str, month: str, kind: str):
+    period = month_or_404(month)
+    unit = district_or_404(code, period)
+    try:
+        job_id = _launch(kind, period.label, f"district:{unit.code}")
+    except Conflict as exc:
+        return _page(unit, period, status=409, error=str(exc.message))
+    return redirect(url_for("district.job", job_id=job_id))
+
+
+def _launch(kind: str, month: str | None, scope: str, params: dict | None = None) -> int:
+    job_id, proc = start_process(settings(), kind, month, scope, params=params,
+                                 created_by=g.user.username, web=web_settings())
+    # Someone must wait for the process, or it lingers as a zombie once it ends.
+    threading.Thread(target=_reap, args=(proc,), name=f"reap-job-{job_id}", daemon=True).start()
+    return job_id
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    proc.wait()
+
+
+@bp.post("/district/<code>/<month>/segments")
+@login_required
+def upload(code: str, month: str):
+    """Add uploaded audio to the library in a job: the files with one form, or a segments.csv
+    with the files it names; the same checks as 'radio-sched segments add/import'."""
+    period = month_or_404(month)
+    unit = district_or_404(code, period)
+    form = {k: request.form.get(k, "")[:300] for k in UPLOAD_FIELDS}
+    try:
+        params = save_upload(settings(), request.files.getlist("files"),
+                             request.files.get("manifest"), web_settings())
+    except UserError as exc:
+        return _page(unit, period, status=400, error=str(exc.message), upload=form)
+    params.update(form=form, replace=request.form.get("replace") == "1")
+    try:
+        # the quick checks (fields, scopes, who may add what) answer at once; the audio's own
+        # checks and its preparation run in the job
+        upload_specs(db(), settings(), g.user, params)
+        db().rollback()
+        job_id = _launch("segments", None, f"district:{unit.code}", params)
+    except UserError as exc:
+        discard_upload(settings(), params["upload"])
+        db().rollback()
+        return _page(unit, period, status=409 if isinstance(exc, Conflict) else 400,
+                     error=str(exc.message), upload=form)
+    except BaseException:
+        discard_upload(settings(), params["upload"])
+        raise
+    return redirect(url_for("district.job", job_id=job_id))
 
 
 @bp.post("/district/<code>/<month>/offair")
@@ -119,7 +211,18 @@ def job(job_id: int):
     found = get_job(db(), job_id)
     if not can_manage_job(found):
         abort(403)
-    return render_template("job.html", job=describe(found, get_lang()))
+    return render_template("job.html", job=describe(found, get_lang()), back=_back(found))
+
+
+def _back(job) -> str:
+    """Where the job's result shows: its district's (or station's, or the province's) month."""
+    month = job.month or this_month().label
+    scope = parse_scope(job.scope)
+    if scope.level == "district":
+        return url_for("district.month", code=scope.code, month=month)
+    if scope.level == "commune":
+        return url_for("station.page", code=scope.code, month=month)
+    return url_for("department.month", month=month)
 
 
 def can_manage_job(job) -> bool:

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from werkzeug.security import generate_password_hash
 
-from radio_sched.jobs import claim, dispose_side_engines
+from radio_sched.audio.library import add_segments, specs_from_files
+from radio_sched.config import Settings
+from radio_sched.db import session_scope
+from radio_sched.jobs import ACTIVE, claim, dispose_side_engines, get_job
 from radio_sched.models import User
+from radio_sched.rules import load_rules, preset_rules_text
+from radio_sched.sessions import import_sessions
 from radio_sched.tokens import create_token
 from radio_sched.web import create_app
 
+from ..audio.helpers import make_audio, speech
 from .data import add_bundle, add_schedule, station
 
 PASSWORD = "mật khẩu thử"
@@ -98,3 +106,77 @@ def as_user(app):
         assert login(c, username).status_code == 302
         return c
     return make
+
+
+# --- a district that really plans and renders: rules, sessions, real audio ------------------------
+
+SESSIONS_CSV = "scope,session,start,weekdays,capacity_s\nprovince,sáng,05:30,daily,600\n"
+GUIDE_TEXT = "Hướng dẫn người dân đăng ký khai sinh trực tuyến trên Cổng dịch vụ công."
+
+
+@pytest.fixture(scope="session")
+def web_audio(tmp_path_factory) -> dict[str, Path]:
+    """Real audio made once per test run (ffmpeg, espeak-ng), and a library where it is ready."""
+    from radio_sched.db import dispose_engines, upgrade
+
+    d = tmp_path_factory.mktemp("web-audio")
+    files = {"jingle-intro": make_audio(d / "intro.wav", "noise", 1.5),
+             "jingle-outro": make_audio(d / "outro.wav", "sine", 1.0),
+             "guide": speech(d / "Hướng dẫn khai sinh.wav", GUIDE_TEXT),
+             "episode": make_audio(d / "Chuyên mục CCHC số 9.mp3", "square", 6.0, lead_s=0.5),
+             "warm": d / "library"}
+    url = f"sqlite:///{d / 'warm.db'}"
+    upgrade(url)
+    with session_scope(url) as s:  # the jingles and the guide made ready once; each test copies it
+        add_segments(s, Settings(db_url=url, library_root=files["warm"]), specs_from_files(
+            s, [files[k] for k in ("jingle-intro", "jingle-outro", "guide")], kind="x"), jobs=2)
+    dispose_engines()
+    return files
+
+
+@dataclass
+class Workshop:
+    settings: Settings
+    audio: dict[str, Path]
+
+
+@pytest.fixture
+def workshop(tiny, db_url, tmp_path, web_audio) -> Workshop:
+    """The tiny province with accounts, the 2024 rules, a morning session every day, the column's
+    jingles and one service guide in the library: ready to plan and render March 2024."""
+    settings = Settings(db_url=db_url, library_root=tmp_path / "library",
+                        schedules_root=tmp_path / "schedules")
+    shutil.copytree(web_audio["warm"], settings.library_root)
+    for name, (role, scope) in USERS.items():
+        tiny.add(User(username=name, display_name=name, password_hash=password_hash(), role=role,
+                      scope=scope))
+    load_rules(tiny, text=preset_rules_text("ha_tinh_2024_rules.toml"))
+    import_sessions(tiny, SESSIONS_CSV.encode())
+    for slug in ("jingle-intro", "jingle-outro"):
+        add_segments(tiny, settings, specs_from_files(tiny, [web_audio[slug]], kind="jingle",
+                                                      slug=slug, title=slug))
+    add_segments(tiny, settings, specs_from_files(
+        tiny, [web_audio["guide"]], kind="service_guide", slug="guide-birth",
+        title="Hướng dẫn đăng ký khai sinh", valid_from="2024-03-01", valid_until="2024-03-31"))
+    tiny.commit()
+    return Workshop(settings, web_audio)
+
+
+@pytest.fixture
+def work_app(workshop):
+    app = create_app({"SETTINGS": workshop.settings, "TESTING": True})
+    yield app
+    dispose_side_engines()
+
+
+def wait_for_job(db_url: str, job_id: int, timeout: float = 120.0):
+    """The job's row once its process has ended it (a job process is a real process)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with session_scope(db_url) as s:
+            job = get_job(s, job_id)
+            if job.status not in ACTIVE:
+                s.expunge(job)
+                return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")

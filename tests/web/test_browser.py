@@ -42,14 +42,30 @@ def by_id(driver, element_id):
 
 
 def wait_for(predicate, timeout=20.0):
-    """Poll until the browser has done something (a download, a script) or fail plainly."""
+    """Poll until the browser has done something (a download, a script, a page that reloads
+    itself) or fail plainly."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        value = predicate()
+        try:
+            value = predicate()
+        except (NoSuchElementException, StaleElementReferenceException):
+            value = None  # the page was being replaced
         if value:
             return value
         time.sleep(0.1)
     raise AssertionError("the browser did not get there in time")
+
+
+def finished_job_page(driver, timeout=60.0):
+    """Wait until a job page that follows its job has reloaded itself with the job's end."""
+    from selenium.webdriver.common.by import By
+
+    wait_for(lambda: driver.find_element(By.ID, "job").get_attribute("data-status") in (
+        "done", "failed") and driver.execute_script("return document.readyState") == "complete"
+        and (driver.find_elements(By.ID, "job-result") or driver.find_element(
+            By.ID, "job-error").is_displayed()), timeout)
 
 
 def click_and_load(driver, element):
@@ -137,7 +153,8 @@ def test_job_page_follows_progress(live, chrome, site):
     chrome.get(f"{live.url}/jobs/{job_id}")
     assert by_id(chrome, "job-count").text == "1/4"
     go_on.set()
-    wait_for(lambda: by_id(chrome, "job-status").text == "đã xong")
+    finished_job_page(chrome)
+    assert by_id(chrome, "job-status").text == "đã xong"
     assert by_id(chrome, "job-count").text == "4/4"
     assert by_id(chrome, "job-progress").get_attribute("value") == "100"
     thread.join(10)

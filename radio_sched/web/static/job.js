@@ -17,6 +17,7 @@
         box.dataset.status = job.status;
         if (job.error) { error.textContent = job.error; error.hidden = false; }
         if (job.status === "queued" || job.status === "running") { setTimeout(poll, 1000); }
+        else { window.location.reload(); }  // the finished page shows the result
       })
       .catch(function () { setTimeout(poll, 3000); });
   }

@@ -1,0 +1,229 @@
+"""District work from the web: plan, render and segment uploads run as real job processes."""
+
+import hashlib
+import html
+import io
+import zipfile
+
+from sqlalchemy import func, select
+
+from radio_sched.db import session_scope
+from radio_sched.jobs import claim, recent_jobs, run
+from radio_sched.models import Bundle, Job, Schedule, Segment
+
+from ..audio.helpers import make_audio
+from .conftest import login, post_form, wait_for_job
+
+PAGE = "/district/436/2024-03/"
+
+
+def signed_in(app, username):
+    c = app.test_client()
+    assert login(c, username).status_code == 302
+    return c
+
+
+def job_of(response) -> int:
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    location = response.headers["Location"]
+    assert location.startswith("/jobs/"), location
+    return int(location.rsplit("/", 1)[1])
+
+
+def upload(client, files, **form):
+    """POST the upload form: files as (bytes, client file name) pairs."""
+    data = {"kind": "district_episode", "scope": "district:436", **form,
+            "files": [(io.BytesIO(body), name) for body, name in files]}
+    return post_form(client, PAGE + "segments", data, content_type="multipart/form-data")
+
+
+def uploads_left(workshop):
+    folder = workshop.settings.library_root / ".uploads"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def count(db_url, model):
+    with session_scope(db_url) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_upload_plan_render_as_job_processes(work_app, workshop):
+    url = workshop.settings.db_url
+    d = signed_in(work_app, "d436")
+    page = d.get(PAGE).get_data(as_text=True)
+    assert "Chưa lập lịch." in page and 'id="render-month" disabled' in page
+
+    # an episode; the browser's file name carries folders, which are dropped
+    body = workshop.audio["episode"].read_bytes()
+    job_id = job_of(upload(d, [(body, "../../Chuyên mục CCHC số 9.mp3")], title="Chuyên mục số 9",
+                           valid_from="2024-03-04", valid_until="2024-03-10"))
+    done = wait_for_job(url, job_id)
+    assert done.status == "done", done.result
+    assert (done.kind, done.month, done.scope, done.created_by) == ("segments", None,
+                                                                   "district:436", "d436")
+    assert done.result["added"] == ["chuyen-muc-cchc-so-9"]
+    with session_scope(url) as s:
+        seg = s.scalar(select(Segment).where(Segment.slug == "chuyen-muc-cchc-so-9"))
+        assert (seg.title, seg.scope, seg.original_name, seg.kind) == (
+            "Chuyên mục số 9", "district:436", "Chuyên mục CCHC số 9.mp3", "district_episode")
+        assert seg.sha256 == hashlib.sha256(body).hexdigest() and 5.0 < seg.duration_s < 7.0
+    assert uploads_left(workshop) == []  # the upload folder went with the job
+    assert "Mục phát: thêm 1, thay 0" in d.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+    # plan: a job process; its page sums it up; the district page lists what is short, and why
+    job_id = job_of(post_form(d, PAGE + "plan"))
+    done = wait_for_job(url, job_id)
+    assert done.status == "done", done.result
+    r = done.result
+    assert (r["version"], r["stations"], r["status"]) == (1, 2, "shortfalls")
+    assert r["airings"] >= 2 and done.progress == done.total > 0
+    job_page = d.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Phiên bản lịch 1: còn thiếu; 2 đài" in job_page and 'href="/district/436/2024-03/"' in job_page
+    with session_scope(url) as s:
+        sch = s.scalar(select(Schedule))
+        assert (sch.scope, sch.version, sch.created_by) == ("district:436", 1, "d436")
+    page = d.get(PAGE).get_data(as_text=True)
+    assert "Đã lập lịch, còn thiếu:" in page and 'id="render-month" disabled' not in page
+    shortfalls = page[page.index('id="shortfalls"'):]
+    assert "model-citizen" in shortfalls and "Phường Nam Hà" in shortfalls
+    assert "không có tin loại model_citizen nào được cung cấp cho xã này" in shortfalls  # the reason, in the page's language
+
+    # render: bundles for both communes, recorded with their sha256
+    job_id = job_of(post_form(d, PAGE + "render"))
+    done = wait_for_job(url, job_id)
+    assert done.status == "done", done.result
+    assert (done.result["bundles_new"], done.result["stations"]) == (2, 2)
+    with session_scope(url) as s:
+        bundles = s.scalars(select(Bundle)).all()
+        assert len(bundles) == 2
+        for b in bundles:
+            data = (workshop.settings.schedules_root / b.path).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == b.sha256
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            assert any(n.endswith(".mp3") for n in names)
+    assert "2 gói mới, 0 gói không đổi" in d.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Gói âm thanh đã sẵn sàng cho 2/2 xã." in d.get(PAGE).get_data(as_text=True)
+    english = d.get(PAGE + "?lang=en").get_data(as_text=True)
+    assert "no model_citizen segment was supplied for this commune" in english
+    assert "Audio bundles ready for 2 of 2 communes." in english
+
+
+def test_a_busy_month_is_refused_plainly(work_app, workshop):
+    url = workshop.settings.db_url
+    d = signed_in(work_app, "d436")
+    held = claim(url, "render", "2024-03", "province", created_by="so")
+    for action in ("plan", "render"):
+        r = post_form(d, PAGE + action)
+        assert r.status_code == 409
+        text = r.get_data(as_text=True)
+        assert f"việc số {held}, do so chạy" in text and 'id="plan-month"' in text
+    # an upload is not a month's work: it runs while the month is busy
+    job_id = job_of(upload(d, [(workshop.audio["episode"].read_bytes(), "tap-9.mp3")]))
+    assert wait_for_job(url, job_id).status == "done"
+    with session_scope(url) as s:
+        assert [j.id for j in recent_jobs(s) if j.status in ("queued", "running")] == [held]
+        assert s.scalar(select(func.count(Schedule.id))) == 0
+    run(url, held, lambda s, p: {})
+    assert wait_for_job(url, job_of(post_form(d, PAGE + "plan"))).status == "done"
+
+
+def test_refused_uploads_change_nothing(work_app, workshop):
+    url = workshop.settings.db_url
+    d = signed_in(work_app, "d436")
+    episode = workshop.audio["episode"].read_bytes()
+    before = count(url, Segment)
+    cases = [
+        ({"scope": "district:440"}, [(episode, "a.mp3")],
+         "a.mp3: bạn không được thêm mục phát cho district:440"),
+        ({"scope": "province"}, [(episode, "a.mp3")], "bạn không được thêm mục phát cho province"),
+        ({"slug": "jingle-intro", "replace": "1"}, [(episode, "a.mp3")],
+         "mã mục 'jingle-intro' thuộc province, không do bạn quản lý"),
+        ({"valid_from": "31/02/2024"}, [(episode, "a.mp3")], "cột 'valid_from'"),
+        ({"kind": "Tập phim"}, [(episode, "a.mp3")], "không phải loại mục"),
+        ({"title": "Một tiêu đề"}, [(episode, "a.mp3"), (episode, "b.mp3")],
+         "tiêu đề và mã chỉ dùng cho một tệp"),
+        ({}, [], "hãy chọn ít nhất một tệp âm thanh"),
+    ]
+    for form, files, message in cases:
+        r = upload(d, files, **form)
+        text = html.unescape(r.get_data(as_text=True))
+        assert r.status_code == 400 and message in text, (form, text[:3000])
+        assert 'id="upload-form"' in text
+    assert count(url, Segment) == before and count(url, Job) == 0
+    assert uploads_left(workshop) == []
+    # other roles and districts never reach it
+    assert upload(signed_in(work_app, "d440"), [(episode, "a.mp3")]).status_code == 403
+    assert upload(signed_in(work_app, "op18073"), [(episode, "a.mp3")]).status_code == 403
+    assert count(url, Job) == 0 and uploads_left(workshop) == []
+
+
+def test_bad_audio_fails_the_job_with_the_users_file_names(work_app, workshop):
+    url = workshop.settings.db_url
+    d = signed_in(work_app, "d436")
+    before = count(url, Segment)
+    job_id = job_of(upload(d, [(workshop.audio["episode"].read_bytes(), "tốt.mp3"),
+                               (b"this is not audio at all", "Bản tin hỏng.mp3")]))
+    done = wait_for_job(url, job_id)
+    assert done.status == "failed"
+    error = done.result["error"]["vi"]
+    assert "Bản tin hỏng.mp3" in error and "không phải tệp âm thanh" in error
+    assert ".uploads" not in error and str(workshop.settings.library_root) not in error
+    page = d.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Bản tin hỏng.mp3" in page and "thất bại" in page
+    assert count(url, Segment) == before and uploads_left(workshop) == []
+    originals = workshop.settings.library_root / "originals"
+    assert hashlib.sha256(workshop.audio["episode"].read_bytes()).hexdigest() not in {
+        p.stem for p in originals.rglob("*") if p.is_file()}
+
+
+def test_manifest_upload_reaches_only_its_own_files(work_app, workshop, tmp_path):
+    url = workshop.settings.db_url
+    d = signed_in(work_app, "d436")
+    episode = workshop.audio["episode"].read_bytes()
+    tune = make_audio(tmp_path / "tune.wav", "clicks", 2.0).read_bytes()
+
+    def send(manifest: str, files):
+        data = {"manifest": (io.BytesIO(manifest.encode("utf-8-sig")), "segments.csv"),
+                "files": [(io.BytesIO(b), n) for b, n in files]}
+        return post_form(d, PAGE + "segments", data, content_type="multipart/form-data")
+
+    head = "file,title,kind,scope,valid_from,valid_until,topics,language,producer\n"
+    # a row naming a file on the server, or one not sent, is refused; nothing is added
+    bad = (head + "../../../../etc/hostname,Mượn tệp,district_episode,district:436,,,,,\n"
+           "tap-10.mp3,Tập 10,district_episode,district:436,,,,,\n")
+    r = send(bad, [(episode, "tap-9.mp3")])
+    text = html.unescape(r.get_data(as_text=True))
+    assert r.status_code == 400
+    assert "segments.csv, dòng 2, cột 'file'" in text and "chưa được tải lên cùng tệp kê khai" in text
+    assert "segments.csv, dòng 3" in text
+    assert count(url, Job) == 0 and uploads_left(workshop) == []
+    good = (head + "audio/tap-9.mp3,Tập 9,district_episode,district:436,2024-03-04,2024-03-10,,vi,\n"
+            "Nhạc hiệu xã.wav,Nhạc hiệu Nam Hà,jingle,commune:18073,,,,vi,Đài Nam Hà\n")
+    done = wait_for_job(url, job_of(send(good, [(episode, "tap-9.mp3"),
+                                                (tune, "Nhạc hiệu xã.wav")])))
+    assert done.status == "done", done.result
+    assert sorted(done.result["added"]) == ["nhac-hieu-xa", "tap-9"]
+    with session_scope(url) as s:
+        seg = s.scalar(select(Segment).where(Segment.slug == "nhac-hieu-xa"))
+        assert (seg.scope, seg.producer, seg.original_name) == ("commune:18073", "Đài Nam Hà",
+                                                                "Nhạc hiệu xã.wav")
+
+
+def test_an_oversize_segment_upload_is_refused(workshop):
+    from radio_sched.config import WebSettings
+    from radio_sched.web import create_app
+
+    from .conftest import csrf_token
+
+    app = create_app({"SETTINGS": workshop.settings, "TESTING": True,
+                      "WEB": WebSettings(max_upload_mb=1)})
+    c = signed_in(app, "d436")
+    # the multipart body is built here (see test_hostile_input: the test client's spooled file
+    # would stay open)
+    body = (b"--B\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+            + csrf_token(c).encode() + b"\r\n--B\r\nContent-Disposition: form-data; "
+            b"name=\"files\"; filename=\"big.wav\"\r\nContent-Type: audio/wav\r\n\r\n"
+            + b"\0" * (1 << 20) + b"\r\n--B--\r\n")
+    r = c.post(PAGE + "segments", data=body, content_type="multipart/form-data; boundary=B")
+    assert r.status_code == 413 and "Tệp tải lên lớn hơn 1 MB." in r.get_data(as_text=True)
+    assert count(workshop.settings.db_url, Job) == 0 and uploads_left(workshop) == []
