@@ -109,3 +109,45 @@ def test_permission_matrix(app, site, principal):
     assert links == 1 + len(ISSUES_LINKS.get(principal, set()))
     assert offair == len(MANAGES_DISTRICT.get(principal, set()))
     assert len(seen) == 25
+
+
+@pytest.mark.parametrize("principal", list(SEES_STATION))
+def test_who_may_start_district_work(app, site, principal, tmp_path):
+    """Plan, render and uploads of each district, by each role. Every district's month and uploads
+    are held by a job first, so an allowed request ends at the lock (409), past every permission
+    check, and no process starts; a refused one never gets there."""
+    import io
+
+    from radio_sched.jobs import claim
+    from radio_sched.models import Job
+
+    for district in STATIONS.values():
+        if district != "436":  # the site already holds 436's March
+            claim(site.db_url, "plan", "2024-03", f"district:{district}", created_by="so")
+        claim(site.db_url, "segments", None, f"district:{district}", created_by="so")
+    with session_scope(site.db_url) as s:
+        jobs_before = s.scalar(select(func.count(Job.id)))
+    client = app.test_client()
+    headers = {}
+    if principal == "link18073":
+        headers["Authorization"] = f"Bearer {site.token}"
+    elif principal != "anon":
+        assert login(client, principal).status_code == 302
+    for district in sorted(set(STATIONS.values())):
+        for action in ("plan", "render", "segments"):
+            data = {"csrf_token": csrf_token(client)}
+            if action == "segments":
+                data.update(kind="district_episode", scope=f"district:{district}",
+                            files=[(io.BytesIO(b"ID3 any bytes"), "tap.mp3")])
+            r = client.post(f"/district/{district}/2024-03/{action}", data=data, headers=headers)
+            if district in MANAGES_DISTRICT.get(principal, set()):
+                assert r.status_code == 409, (action, district, r.status_code)
+                assert "hãy đợi việc đó xong" in r.get_data(as_text=True)
+            elif principal in ("anon", "link18073"):
+                assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+            else:
+                assert r.status_code == 403, (action, district, r.status_code)
+    with session_scope(site.db_url) as s:
+        assert s.scalar(select(func.count(Job.id))) == jobs_before
+    uploads = tmp_path / "audio_library" / ".uploads"
+    assert not uploads.exists() or list(uploads.iterdir()) == []
