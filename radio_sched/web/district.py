@@ -3,6 +3,7 @@ plan, render and segment uploads started as background jobs."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 
@@ -139,7 +140,8 @@ def upload(code: str, month: str):
                              request.files.get("manifest"), web_settings())
     except UserError as exc:
         return _page(unit, period, status=400, error=str(exc.message), upload=form)
-    params.update(form=form, replace=request.form.get("replace") == "1")
+    # the month only brings the user back to the page they came from: an upload is no month's work
+    params.update(form=form, replace=request.form.get("replace") == "1", month=period.label)
     try:
         # the quick checks (fields, scopes, who may add what) answer at once; the audio's own
         # checks and its preparation run in the job
@@ -216,7 +218,9 @@ def job(job_id: int):
 
 def _back(job) -> str:
     """Where the job's result shows: its district's (or station's, or the province's) month."""
-    month = job.month or this_month().label
+    month = job.month or (job.result or {}).get("params", {}).get("month") or this_month().label
+    if not isinstance(month, str) or not re.fullmatch(r"\d{4}-\d{2}", month):
+        month = this_month().label
     scope = parse_scope(job.scope)
     if scope.level == "district":
         return url_for("district.month", code=scope.code, month=month)

@@ -68,7 +68,9 @@ def test_upload_plan_render_as_job_processes(work_app, workshop):
             "Chuyên mục số 9", "district:436", "Chuyên mục CCHC số 9.mp3", "district_episode")
         assert seg.sha256 == hashlib.sha256(body).hexdigest() and 5.0 < seg.duration_s < 7.0
     assert uploads_left(workshop) == []  # the upload folder went with the job
-    assert "Mục phát: thêm 1, thay 0" in d.get(f"/jobs/{job_id}").get_data(as_text=True)
+    job_page = d.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Mục phát: thêm 1, thay 0" in job_page
+    assert 'href="/district/436/2024-03/" id="job-back"' in job_page  # back where it was sent from
 
     # plan: a job process; its page sums it up; the district page lists what is short, and why
     job_id = job_of(post_form(d, PAGE + "plan"))
