@@ -201,3 +201,50 @@ def test_a_killed_job_process_is_unlocked_and_its_work_undone(url, kinds, tmp_pa
     assert "tiến trình bị tắt" in job(url, job_id).result["error"]["vi"]
     with pytest.raises(ValueError):
         start_process(settings_for(url, tmp_path), "unknown", "2024-03", "district:436")
+
+
+def test_holding_shows_progress_and_keeps_a_long_run_alive(url):
+    """Command-line work under the lock: its progress reaches the job row, and its heartbeat keeps
+    a run longer than the stale limit from being unlocked under it."""
+    import time
+
+    from radio_sched.config import WebSettings
+    from radio_sched.jobs import holding
+
+    quick = WebSettings(job_heartbeat_s=0.1, job_stale_s=1.0, job_progress_every_s=0.0)
+    with holding(url, "render", "2024-03", "district:436", created_by="cli:an",
+                 settings=quick) as progress:
+        progress(3, 7)
+        seen = job(url, progress.job_id)
+        assert (seen.status, seen.progress, seen.total, seen.created_by) == ("running", 3, 7,
+                                                                             "cli:an")
+        time.sleep(1.5)  # longer than job_stale_s: only the heartbeat keeps the lock held
+        with pytest.raises(Conflict):
+            claim(url, "plan", "2024-03", "district:436", settings=quick)
+        progress(7, 7)
+    done = job(url, progress.job_id)
+    assert (done.status, done.progress, done.total, done.lock_key) == ("done", 7, 7, None)
+
+
+def test_progress_while_another_writer_holds_sqlite(url):
+    """A progress call while the database is locked does not fail the work; the newest value is
+    written by the heartbeat thread once the lock is free."""
+    import sqlite3
+    import time
+
+    from radio_sched.config import WebSettings
+    from radio_sched.jobs import holding
+
+    quick = WebSettings(job_heartbeat_s=0.1, job_progress_every_s=0.0)
+    path = url.removeprefix("sqlite:///")
+    with holding(url, "plan", "2024-03", "district:440", settings=quick) as progress:
+        progress(1, 4)
+        other = sqlite3.connect(path, isolation_level=None, timeout=5)
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the database
+        progress(2, 4)  # not written now; must not raise
+        other.execute("ROLLBACK")
+        other.close()
+        end = time.monotonic() + 10
+        while job(url, progress.job_id).progress != 2 and time.monotonic() < end:
+            time.sleep(0.05)
+        assert job(url, progress.job_id).progress == 2
