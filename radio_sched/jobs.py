@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import create_engine, event, select, text, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -228,8 +228,12 @@ def _side_engine(url: str) -> Engine:
                     cur.execute("PRAGMA busy_timeout=500")
                     cur.close()
             else:
-                engine = create_engine(url, pool_pre_ping=True,
-                                       connect_args={"options": "-c lock_timeout=500"})
+                # added to the URL's own options (a search_path, say), which connect_args would
+                # otherwise replace
+                given = make_url(url).query.get("options", "")
+                given = given if isinstance(given, str) else " ".join(given)
+                engine = create_engine(url, pool_pre_ping=True, connect_args={
+                    "options": f"{given} -c lock_timeout=500".strip()})
             _SIDE[url] = engine
         return engine
 

@@ -33,6 +33,7 @@ def job(url, job_id):
         return get_job(s, job_id)
 
 
+@pytest.mark.all_backends
 def test_one_job_per_month_and_scope(url):
     a = claim(url, "plan", "2024-03", "district:436", created_by="d436")
     with pytest.raises(Conflict) as e:
@@ -51,6 +52,7 @@ def test_one_job_per_month_and_scope(url):
         claim(url, "plan", "2024-03", "province")
 
 
+@pytest.mark.all_backends
 def test_run_stores_progress_and_result_and_frees_the_lock(url):
     job_id = claim(url, "import", "2024-03", "district:436", params={"file": "x.csv"})
 
@@ -69,6 +71,7 @@ def test_run_stores_progress_and_result_and_frees_the_lock(url):
     claim(url, "plan", "2024-03", "district:436")  # the lock is free again
 
 
+@pytest.mark.all_backends
 def test_failure_is_recorded_in_both_languages_and_rolls_back(url):
     job_id = claim(url, "plan", "2024-03", "district:436")
 
@@ -89,6 +92,7 @@ def test_failure_is_recorded_in_both_languages_and_rolls_back(url):
     assert crashed.status == "failed" and "ZeroDivisionError" in crashed.result["error"]["en"]
 
 
+@pytest.mark.all_backends
 def test_a_silent_job_is_unlocked(url):
     """A job of another machine (or whose pid was reused) is judged by its heartbeat alone."""
     job_id = claim(url, "render", "2024-03", "district:436")
@@ -104,6 +108,7 @@ def test_a_silent_job_is_unlocked(url):
         assert reap_stale(s) == []
 
 
+@pytest.mark.all_backends
 def test_background_thread_shows_progress_while_the_work_holds_the_database(url):
     step, go_on = threading.Event(), threading.Event()
 
@@ -130,6 +135,7 @@ def test_background_thread_shows_progress_while_the_work_holds_the_database(url)
     assert (done.status, done.progress, done.total, done.result["ok"]) == ("done", 4, 4, True)
 
 
+@pytest.mark.all_backends
 def test_held_lock_for_command_line_work(url):
     with held(url, "plan", "2024-03", "district:436", created_by="cli") as job_id:
         with pytest.raises(Conflict):
@@ -160,6 +166,7 @@ def settings_for(url, tmp_path):
     return Settings(db_url=url, schedules_root=tmp_path / "sch", library_root=tmp_path / "lib")
 
 
+@pytest.mark.all_backends
 def test_a_job_in_its_own_process(url, kinds, tmp_path):
     job_id, proc = start_process(settings_for(url, tmp_path), "close_stations", "2024-03",
                                  "district:440", params={"reason": "bão"}, created_by="d440")
@@ -177,6 +184,7 @@ def test_a_job_in_its_own_process(url, kinds, tmp_path):
     assert failed.status == "failed" and failed.result["error"]["vi"] == "chưa có kế hoạch cho 2024-03"
 
 
+@pytest.mark.all_backends
 def test_a_killed_job_process_is_unlocked_and_its_work_undone(url, kinds, tmp_path):
     import os
     import signal
@@ -203,6 +211,7 @@ def test_a_killed_job_process_is_unlocked_and_its_work_undone(url, kinds, tmp_pa
         start_process(settings_for(url, tmp_path), "unknown", "2024-03", "district:436")
 
 
+@pytest.mark.all_backends
 def test_holding_shows_progress_and_keeps_a_long_run_alive(url):
     """Command-line work under the lock: its progress reaches the job row, and its heartbeat keeps
     a run longer than the stale limit from being unlocked under it."""
