@@ -164,7 +164,9 @@ def workshop(tiny, db_url, tmp_path, web_audio) -> Workshop:
 
 @pytest.fixture
 def work_app(workshop):
-    app = create_app({"SETTINGS": workshop.settings, "TESTING": True})
+    # a key given here: on PostgreSQL the app would otherwise keep one in its instance folder
+    app = create_app({"SETTINGS": workshop.settings, "TESTING": True,
+                      "SECRET_KEY": "test-only key, at least 32 characters long"})
     yield app
     dispose_side_engines()
 

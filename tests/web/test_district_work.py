@@ -5,6 +5,7 @@ import html
 import io
 import zipfile
 
+import pytest
 from sqlalchemy import func, select
 
 from radio_sched.db import session_scope
@@ -47,6 +48,7 @@ def count(db_url, model):
         return s.scalar(select(func.count()).select_from(model))
 
 
+@pytest.mark.all_backends
 def test_upload_plan_render_as_job_processes(work_app, workshop):
     url = workshop.settings.db_url
     d = signed_in(work_app, "d436")
