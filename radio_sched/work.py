@@ -79,7 +79,7 @@ def render(settings: Settings, session: Session, spec: JobSpec, progress: Progre
             "parts_prepared": res.parts_prepared, "wall_s": round(res.wall_s, 3)}
 
 
-# --- uploads ---------------------------------------------------------------------------------------
+# --- uploads --------------------------------------------------------------------------------------
 
 def new_upload_folder(settings: Settings) -> Path:
     """A fresh folder with a random name for one upload; stale ones of killed jobs are removed."""
@@ -163,8 +163,9 @@ def _check_allowed(session: Session, user: User | None, specs: list[SegmentSpec]
         name, line = spec.where
         for scope in (spec.scope, existing.get(spec.slug)):
             if scope is not None and not can_manage_scope(session, user, parse_scope(scope)):
-                what = (M("you may not add segments for {s}", "bạn không được thêm mục phát cho {s}",
-                          s=scope) if scope == spec.scope else
+                what = (M("you may not add segments for {s}",
+                          "bạn không được thêm mục phát cho {s}", s=scope)
+                        if scope == spec.scope else
                         M("the segment id '{id}' belongs to {s}, which you do not manage",
                           "mã mục '{id}' thuộc {s}, không do bạn quản lý", id=spec.slug, s=scope))
                 problems.append(InputError(name, line, "scope" if line else None,

@@ -68,7 +68,7 @@ class SegmentSpec:
     producer: str = ""
     where: tuple[str, int | None] = ("", None)
     sha256: str = ""
-    name: str = ""  # the file's name as the user knows it, when it is stored under another (uploads)
+    name: str = ""  # the file's name as the user knows it, if stored under another (uploads)
 
     @property
     def file_name(self) -> str:
@@ -141,7 +141,7 @@ def specs_from_files(session: Session, files: list[Path | str], *, kind: str,
                      language: str = "vi", producer: str = "",
                      names: list[str] | None = None) -> list[SegmentSpec]:
     """Specs for `segments add`: the id defaults to the file's stem, the title to its name.
-    `names`: the files' names as the user knows them, when they are stored under others (uploads)."""
+    `names`: the files' names as the user knows them, if stored under others (uploads)."""
     if len(files) > 1 and (slug or title):
         raise UserError(M("--id and --title name one file; give a single FILE with them",
                           "--id và --title chỉ dùng cho một tệp; hãy đưa một TỆP duy nhất"))

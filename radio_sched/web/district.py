@@ -71,7 +71,8 @@ def _page(unit: Unit, period: Period, *, status: int = 200, error: str | None = 
     return render_template(
         "district/month.html", unit=unit, period=period, statuses=month_status(db(), stations, period),
         versions=schedule_versions(db(), period.label, [s.id for s in stations]),
-        jobs=jobs, running=[j for j in jobs if j.status in ACTIVE and j.month in (period.label, None)],
+        jobs=jobs,
+        running=[j for j in jobs if j.status in ACTIVE and j.month in (period.label, None)],
         reason_text=reason_text,
         sessions=list_sessions(db(), scope), stations=stations, error=error, form=form or {},
         offair=[(b, can_manage_scope(db(), g.user, parse_scope(b.scope))) for b in offair],
@@ -89,7 +90,7 @@ def _kinds(period: Period) -> list[str]:
     return sorted({r.kind for r in rules.rules if r.kind != "*"} | {"jingle"})
 
 
-# --- background work: plan, render, upload ---------------------------------------------------------
+# --- background work: plan, render, upload --------------------------------------------------------
 
 @bp.post("/district/<code>/<month>/plan")
 @login_required

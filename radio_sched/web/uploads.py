@@ -1,4 +1,4 @@
-"""Segment uploads saved for a job: generated names in a fresh folder, the user's names kept aside."""
+"""Segment uploads saved for a job: generated names in a fresh folder, the user's names aside."""
 
 from __future__ import annotations
 

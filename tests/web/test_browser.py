@@ -4,6 +4,7 @@ downloads and reports; a job's progress page follows a running job."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import threading
@@ -215,8 +216,9 @@ def test_a_district_runs_its_month_and_a_station_downloads_it(live_work, chrome,
     click_and_load(chrome, by_id(chrome, "job-back"))
     assert by_id(chrome, "month-status").text.startswith("Đã lập lịch, còn thiếu: 2/2 xã")
     rows = [r.text for r in chrome.find_elements(By.CSS_SELECTOR, "#shortfalls tbody tr")]
-    assert any(r.startswith("Phường Nam Hà 18073 model-citizen") and
-               "không có tin loại model_citizen nào được cung cấp cho xã này" in r for r in rows), rows
+    reason = "không có tin loại model_citizen nào được cung cấp cho xã này"
+    assert any(r.startswith("Phường Nam Hà 18073 model-citizen") and reason in r
+               for r in rows), rows
     assert not any("district-episodes" in r for r in rows), rows  # the episode fits its week
 
     # makes the audio bundles
@@ -231,7 +233,7 @@ def test_a_district_runs_its_month_and_a_station_downloads_it(live_work, chrome,
     done = wait_for(lambda: [p for p in chrome.downloads.iterdir() if p.suffix == ".zip"], 60)
     assert done[0].name == "Phường Nam Hà (18073) 2024-03 v1.zip"
     with session_scope(url) as s:
-        st = station_by_code(s, "18073", on=__import__("datetime").date(2024, 3, 1))
+        st = station_by_code(s, "18073", on=dt.date(2024, 3, 1))
         row = s.scalar(select(Bundle).where(Bundle.station_id == st.id, Bundle.month == "2024-03"))
         expected = (row.sha256, row.size)
         jobs = [(j.kind, j.status, j.created_by) for j in s.scalars(select(Job).order_by(Job.id))]

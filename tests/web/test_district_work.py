@@ -82,7 +82,8 @@ def test_upload_plan_render_as_job_processes(work_app, workshop):
     assert (r["version"], r["stations"], r["status"]) == (1, 2, "shortfalls")
     assert r["airings"] >= 2 and done.progress == done.total > 0
     job_page = d.get(f"/jobs/{job_id}").get_data(as_text=True)
-    assert "Phiên bản lịch 1: còn thiếu; 2 đài" in job_page and 'href="/district/436/2024-03/"' in job_page
+    assert "Phiên bản lịch 1: còn thiếu; 2 đài" in job_page
+    assert 'href="/district/436/2024-03/"' in job_page
     with session_scope(url) as s:
         sch = s.scalar(select(Schedule))
         assert (sch.scope, sch.version, sch.created_by) == ("district:436", 1, "d436")
@@ -90,7 +91,8 @@ def test_upload_plan_render_as_job_processes(work_app, workshop):
     assert "Đã lập lịch, còn thiếu:" in page and 'id="render-month" disabled' not in page
     shortfalls = page[page.index('id="shortfalls"'):]
     assert "model-citizen" in shortfalls and "Phường Nam Hà" in shortfalls
-    assert "không có tin loại model_citizen nào được cung cấp cho xã này" in shortfalls  # the reason, in the page's language
+    # the reason, in the page's language
+    assert "không có tin loại model_citizen nào được cung cấp cho xã này" in shortfalls
 
     # render: bundles for both communes, recorded with their sha256
     job_id = job_of(post_form(d, PAGE + "render"))
@@ -198,10 +200,12 @@ def test_manifest_upload_reaches_only_its_own_files(work_app, workshop, tmp_path
     r = send(bad, [(episode, "tap-9.mp3")])
     text = html.unescape(r.get_data(as_text=True))
     assert r.status_code == 400
-    assert "segments.csv, dòng 2, cột 'file'" in text and "chưa được tải lên cùng tệp kê khai" in text
+    assert "segments.csv, dòng 2, cột 'file'" in text
+    assert "chưa được tải lên cùng tệp kê khai" in text
     assert "segments.csv, dòng 3" in text
     assert count(url, Job) == 0 and uploads_left(workshop) == []
-    good = (head + "audio/tap-9.mp3,Tập 9,district_episode,district:436,2024-03-04,2024-03-10,,vi,\n"
+    good = (head
+            + "audio/tap-9.mp3,Tập 9,district_episode,district:436,2024-03-04,2024-03-10,,vi,\n"
             "Nhạc hiệu xã.wav,Nhạc hiệu Nam Hà,jingle,commune:18073,,,,vi,Đài Nam Hà\n")
     done = wait_for_job(url, job_of(send(good, [(episode, "tap-9.mp3"),
                                                 (tune, "Nhạc hiệu xã.wav")])))
