@@ -1,4 +1,6 @@
-"""As-run reports: what stations say they aired or missed, checked against their schedule."""
+"""As-run reports: what stations say they aired or missed, checked against their schedule.
+
+How item rows and whole-session rows combine is described (and done) in outcomes.py."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from .divisions import station_by_code
 from .errors import UserError
 from .i18n import M, nfc
 from .models import Airing, AsRun, Station
+from .outcomes import VersionRef, in_force, versions_by_station
 from .periods import PeriodError, parse_date
-from .schedules import current_schedule_ids
 
 COLUMNS = ["station", "date", "session", "status", "segment", "reason"]
 REQUIRED = ["station", "date", "session", "status"]
@@ -61,7 +63,7 @@ def check_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], *,
     """Every row checked against the stations and their current schedules; all errors at once."""
     today = today or local_today()
     errs = RowErrors(name)
-    schedule_of: dict[tuple[int, str], int | None] = {}
+    schedule_of: dict[tuple[int, str], list[VersionRef]] = {}
     seen: dict[tuple[int, dt.date, str, str], int | None] = {}
     out: list[Report] = []
     for n, raw in enumerate(rows, 1):
@@ -89,7 +91,7 @@ def _text(value: Any) -> str:
 
 def _check_row(session: Session, row: Row, errs: RowErrors, today: dt.date,
                allowed: Callable[[Station], bool] | None,
-               schedule_of: dict[tuple[int, str], int | None]) -> Report | None:
+               schedule_of: dict[tuple[int, str], list[VersionRef]]) -> Report | None:
     before = len(errs.errors)
     day = None
     try:
@@ -144,16 +146,18 @@ def _check_row(session: Session, row: Row, errs: RowErrors, today: dt.date,
 
 
 def _planned_airing(session: Session, station: Station, day: dt.date, name: str,
-                    schedule_of: dict[tuple[int, str], int | None]) -> Airing | None:
+                    schedule_of: dict[tuple[int, str], list[VersionRef]]) -> Airing | None:
+    """The session as planned in the version in force that day: a re-plan from a later day leaves
+    the earlier days to the version the station broadcast from, so a report sent again still fits."""
     month = f"{day.year:04d}-{day.month:02d}"
     key = (station.id, month)
     if key not in schedule_of:
-        schedule_of[key] = current_schedule_ids(session, month, [station.id]).get(station.id)
-    schedule_id = schedule_of[key]
-    if schedule_id is None:
+        schedule_of[key] = versions_by_station(session, month, [station.id]).get(station.id, [])
+    ref = in_force(schedule_of[key], day)
+    if ref is None:
         return None
     return session.scalar(select(Airing).where(
-        Airing.schedule_id == schedule_id, Airing.station_id == station.id, Airing.date == day,
+        Airing.schedule_id == ref.schedule_id, Airing.station_id == station.id, Airing.date == day,
         Airing.session == name))
 
 
