@@ -5,7 +5,9 @@ How item rows and whole-session rows combine is described (and done) in outcomes
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from sqlalchemy import select
@@ -44,6 +46,9 @@ class Report:
 class AsRunResult:
     added: int
     replaced: int
+    statuses: dict[str, int] = field(default_factory=dict)  # status -> rows
+    lost: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # month -> first, last
+    # day reported missed or partial: where a re-plan (make-goods) may be wanted
 
     @property
     def total(self) -> int:
@@ -183,7 +188,22 @@ def record_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], sour
         row.status, row.reason, row.source, row.reported_by = r.status, r.reason, source, reported_by
         row.reported_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     session.flush()
-    return AsRunResult(added, replaced)
+    lost: dict[str, tuple[dt.date, dt.date]] = {}
+    for r in reports:
+        if r.status != "aired":
+            m = f"{r.date.year:04d}-{r.date.month:02d}"
+            lo, hi = lost.get(m, (r.date, r.date))
+            lost[m] = (min(lo, r.date), max(hi, r.date))
+    return AsRunResult(added, replaced, dict(Counter(r.status for r in reports)), lost)
+
+
+def import_asrun(session: Session, source: str | Path | bytes, *, name: str | None = None,
+                 encoding: str | None = None, reported_by: str | None = None,
+                 today: dt.date | None = None) -> AsRunResult:
+    """An asrun.csv file checked whole and stored in the caller's transaction (all or nothing)."""
+    label = name or ("asrun.csv" if isinstance(source, bytes) else str(source))
+    rows = read_rows(source, REQUIRED, name=label, encoding=encoding)
+    return record_asrun(session, rows, "csv", reported_by, name=label, today=today)
 
 
 def station_reports(session: Session, station: Station, start: dt.date, end: dt.date) -> list[AsRun]:
