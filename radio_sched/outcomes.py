@@ -144,20 +144,23 @@ def _days(lo: dt.date, hi: dt.date) -> list[dt.date]:
 
 def _made_good(refs: list[VersionRef], force: dict, items, sid: int) -> set[tuple[int, _Item]]:
     """Items a re-plan added over the version it replaced, on the days it is in force: per segment,
-    the latest placements beyond the count the replaced version had on those days."""
+    as many placements as it has beyond the replaced version's count on those days, taking first
+    those the replaced version did not have in the same session."""
     out: set[tuple[int, _Item]] = set()
     for k, ref in enumerate(refs):
         if ref.replan_from is None:
             continue
         days = {d for d, r in force.items() if r == ref}
         older = refs[k + 1:]
-        before = Counter(it.slug for r in older for it in items.get((r.schedule_id, sid), ())
-                         if it.day in days and in_force(older, it.day) == r)
+        old = [it for r in older for it in items.get((r.schedule_id, sid), ())
+               if it.day in days and in_force(older, it.day) == r]
+        before = Counter(it.slug for it in old)
+        same = {(it.day, it.session, it.slug) for it in old}
         mine = [it for it in items.get((ref.schedule_id, sid), ()) if it.day in days]
         for slug in {it.slug for it in mine}:
-            placed = [it for it in mine if it.slug == slug]
-            extra = len(placed) - before[slug]
-            for it in placed[len(placed) - extra:] if extra > 0 else ():
+            placed = sorted((it for it in mine if it.slug == slug),
+                            key=lambda it: ((it.day, it.session, it.slug) in same, it.day))
+            for it in placed[:max(0, len(placed) - before[slug])]:
                 out.add((ref.schedule_id, it))
     return out
 
