@@ -110,3 +110,15 @@ def test_replan_refuses_bad_dates_clearly(province, runner):
     assert res.exit_code == 1 and "--from 2024-04-16 không thuộc tháng 2024-03" in res.output
     res = runner(["replan", "2024-03", "--from", "mười sáu", "--no-render"])
     assert res.exit_code == 1 and "không phải ngày" in res.output
+
+
+def test_asrun_import_at_the_month_end_says_the_loss_stays(province, runner, tmp_path):
+    plan_month(province, MARCH, jobs=1)
+    province.commit()
+    day, sess, _ = airings_of(province, "18073")[-1]
+    assert day.day >= 28
+    path = write(tmp_path / "end.csv", "station,date,session,status,segment,reason\n"
+                 f"18073,{day},{sess},missed,,mất điện\n")
+    res = runner(["asrun", "import", str(path)])
+    assert res.exit_code == 0 and "tháng không còn ngày nào để phát bù" in res.output
+    assert f"từ {day} đến {day}" in res.output and "--from" not in res.output

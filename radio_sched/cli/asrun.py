@@ -38,6 +38,13 @@ def import_cmd(app: AppContext, file, encoding) -> None:
     click.echo("  " + ", ".join(f"{names[k]} {res.statuses[k]}" for k in names if k in res.statuses))
     for month, (first, last) in sorted(res.lost.items()):
         nxt = last + dt.timedelta(days=1)
+        if nxt.month != last.month:
+            click.echo(tr("  {m}: sessions missed or cut short between {a} and {b}; no day of the "
+                          "month is left to make them good: the audit will show the loss.",
+                          "  {m}: có buổi không phát hoặc phát không trọn từ {a} đến {b}; tháng không "
+                          "còn ngày nào để phát bù: báo cáo kết quả sẽ ghi nhận phần thiếu.",
+                          m=month, a=first, b=last))
+            continue
         click.echo(tr("  {m}: sessions missed or cut short between {a} and {b}; to make them good "
                       "in the rest of the month: radio-sched replan {m} --from {n}",
                       "  {m}: có buổi không phát hoặc phát không trọn từ {a} đến {b}; để phát bù "
