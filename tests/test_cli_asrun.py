@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import func, select
 
-from radio_sched.models import AsRun, Bundle, Schedule
+from radio_sched.models import AsRun, Bundle, Schedule, Station
 from radio_sched.periods import parse_date, parse_month
 from radio_sched.planning import plan_month
 
@@ -113,10 +113,11 @@ def test_replan_refuses_bad_dates_clearly(province, runner):
 
 
 def test_asrun_import_at_the_month_end_says_the_loss_stays(province, runner, tmp_path):
-    plan_month(province, MARCH, jobs=1)
+    sid = province.scalar(select(Station.id).where(Station.code == "18073"))
+    day, sess = dt.date(2024, 3, 31), "chiều"  # a session on the month's last day, pinned
+    plan_month(province, MARCH, jobs=1, pinned={sid: [(day, sess, ("so-noi-vu-2024-03",))]})
     province.commit()
-    day, sess, _ = airings_of(province, "18073")[-1]
-    assert day.day >= 28
+    assert airings_of(province, "18073")[-1][:2] == (day, sess)
     path = write(tmp_path / "end.csv", "station,date,session,status,segment,reason\n"
                  f"18073,{day},{sess},missed,,mất điện\n")
     res = runner(["asrun", "import", str(path)])
