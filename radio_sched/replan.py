@@ -159,7 +159,8 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
     return ReplanResult(
         month=month.label, scope=str(scope), replan_from=replan_from, stations=len(ids),
         schedule_id=sch.id if sch else None, version=sch.version if sch else None,
-        changed=[by_id[i].code for i in changed_ids], changed_ids=changed_ids, changes=changes, past=Counter(statuses),
+        changed=[by_id[i].code for i in changed_ids], changed_ids=changed_ids, changes=changes,
+        past=Counter(statuses),
         unrestorable=_unrestorable(session, inst, solutions, before, current, by_id),
         solver_status=solver_status, distinct=shared["solved"], build_s=t1 - t0, solve_s=t2 - t1,
         check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0)

@@ -3,9 +3,9 @@
 March is planned; a typhoon leaves 52 stations off the air from a Friday to a Sunday and their
 as-run file says so; other stations report what they aired, the rest report nothing. The re-plan
 from the Monday after must restore every obligation that the rest of the month can still carry and
-name each one it cannot; running it again changes nothing; the quarter's audit must show required, planned and aired counts
-that this test recomputes on its own, from the rules file, the stored airings and the raw as-run rows
-(never through the audit's or the scheduler's helpers).
+name each one it cannot; running it again changes nothing; the quarter's audit must show required,
+planned and aired counts that this test recomputes on its own, from the rules file, the stored
+airings and the raw as-run rows (never through the audit's or the scheduler's helpers).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import io
 import tomllib
-from collections import defaultdict
 
 import pytest
 from sqlalchemy import select
