@@ -22,7 +22,7 @@ from .config import local_today
 from .divisions import district_names, stations_in
 from .errors import UserError
 from .i18n import M, Msg
-from .models import Schedule, ScheduleStation, Segment, Station
+from .models import AsRun, Schedule, ScheduleStation, Segment, Station
 from .outcomes import Outcome, months_of, outcomes
 from .periods import Period
 from .rules import JINGLE_KIND, PlanRules, Rule, active_plan
@@ -56,7 +56,7 @@ class AuditRow:
     required: int
     planned: int
     aired: int
-    missed: int  # items reported missed or cut short
+    missed: int  # items reported missed or cut short, or off the air and not reported
     unconfirmed: int  # items of sessions reported partial without item rows
     not_reported: int
     made_good: int  # airings added by re-planning
@@ -137,8 +137,6 @@ def audit(session: Session, period: Period, scope: Scope | None = None, *,
     scope = scope or PROVINCE
     today = today or local_today()
     _row, plan = active_plan(session, period.start.year)
-    if period.end.year != period.start.year:
-        raise UserError(M("an audit period lies within one year", "kỳ báo cáo phải nằm trong một năm"))
     stations = stations_in(session, scope, on=period.start, until=period.end)
     if not stations:
         raise UserError(M("no station in {scope} is on the air in {p}",
@@ -187,8 +185,7 @@ def _obligations(st: Station, rules: Iterable[Rule], segments, period: Period) -
 
 
 def _reported(session: Session, station_ids: list[int], start: dt.date, end: dt.date) -> set[int]:
-    from .models import AsRun
-
+    """Stations that sent any report for those days."""
     out: set[int] = set()
     for n in range(0, len(station_ids), 500):
         out.update(session.scalars(select(AsRun.station_id).distinct().where(
@@ -233,7 +230,7 @@ def _rows(period: Period, st: Station, district_name: str, obs: list[Obligation]
         row = dict(period=period.label, district=st.district_code or "", district_name=district_name,
                    station=st.code, station_name=st.name, rule=ob.rule, segment=ob.segment or "",
                    window=ob.label, start=ob.start, end=ob.end, required=ob.min, planned=len(mine),
-                   aired=count("aired"), missed=count("missed", "partial"),
+                   aired=count("aired"), missed=count("missed", "partial", "off_air"),
                    unconfirmed=count("unconfirmed"), not_reported=count("unreported"),
                    made_good=sum(1 for o in mine if o.made_good), soft=ob.soft, due=ob.end < today)
         why = _reason(row, ob, mine, stored, any_report, planned_months)
@@ -265,8 +262,9 @@ def _reason(row: dict, ob: Obligation, mine: list[Outcome], stored: dict, any_re
             parts.append(M("the schedule planned {p} of {r}", "lịch chỉ xếp {p}/{r} lần phát",
                            p=row["planned"], r=row["required"]))
     if row["missed"]:
-        why = sorted({o.reason for o in mine if o.status in ("missed", "partial") and o.reason})
-        parts.append(M("{n} missed or cut short ({why})", "{n} lần không phát hoặc phát không trọn ({why})",
+        why = sorted({o.reason for o in mine if o.status in ("missed", "partial", "off_air") and o.reason})
+        parts.append(M("{n} missed, cut short or off the air ({why})",
+                       "{n} lần không phát, phát không trọn hoặc ngừng phát ({why})",
                        n=row["missed"], why="; ".join(why[:MAX_REASONS]) or "-"))
     if row["made_good"]:
         parts.append(M("{n} made good by re-planning", "{n} lần phát bù nhờ lập lại lịch",

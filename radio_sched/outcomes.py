@@ -7,7 +7,10 @@ How reports combine (one station, one session):
 - an item row (segment given) decides that item: aired, missed, or partial (cut short: not counted);
 - otherwise the whole-session row decides every item: aired -> aired, missed -> missed,
   partial -> "unconfirmed" (we do not know which items aired, so none is counted);
-- no row at all -> "unreported": presumed aired when re-planning, not counted as aired by the audit.
+- no row at all -> "unreported": presumed aired when re-planning, not counted as aired by the audit;
+  but if the session is now off the air (a blackout entered afterwards: a district marking its
+  communes off the air in a typhoon, when they cannot report) -> "off_air", not aired.
+A report always wins over a blackout: it is what the station says happened.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from typing import Iterable, NamedTuple, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Airing, AiringItem, AsRun, Schedule, ScheduleStation, Segment
+from .blackouts import is_off_air, station_blackouts
+from .models import Airing, AiringItem, AsRun, Blackout, Schedule, ScheduleStation, Segment, Station
 from .periods import Period, month as month_period
 
 CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
-STATUSES = ("aired", "missed", "partial", "unconfirmed", "unreported")
+STATUSES = ("aired", "missed", "partial", "unconfirmed", "unreported", "off_air")
 COUNTED = frozenset({"aired"})  # the audit's "aired"
 PRESUMED = frozenset({"aired", "unreported"})  # what a re-plan takes as broadcast
 
@@ -170,12 +174,17 @@ def outcomes(session: Session, station_ids: Sequence[int], start: dt.date, end: 
     """Every planned item dated start..end of each station, with what its reports say."""
     plans = planned(session, station_ids, start, end)
     reports = _reports(session, list(plans), start, end)
+    offs = _blackouts(session, list(plans), start, end)
     out: dict[int, list[Outcome]] = {}
     for sid, rows in plans.items():
         mine = reports.get(sid, {})
         res = []
         for it, sch, good in rows:
             status, reason = resolve(mine.get((it.day, it.session), {}), it.slug)
+            if status == "unreported" and offs.get(sid):
+                b = is_off_air(offs[sid], it.day, it.session)
+                if b is not None:
+                    status, reason = "off_air", b.reason
             res.append(Outcome(it.day, it.session, it.position, it.slug, it.kind, status, reason, sch,
                                good))
         out[sid] = res
@@ -203,6 +212,23 @@ def _reports(session: Session, station_ids: list[int], start: dt.date, end: dt.d
                 .where(AsRun.station_id.in_(station_ids[n:n + CHUNK]), AsRun.date >= start,
                        AsRun.date <= end)):
             out[sid][(day, sess)][seg or ""] = (status, reason or "")
+    return out
+
+
+def _blackouts(session: Session, station_ids: list[int], start: dt.date, end: dt.date
+               ) -> dict[int, list[Blackout]]:
+    """{station id: blackouts touching start..end that cover it}."""
+    found = list(session.scalars(select(Blackout).where(Blackout.date_to >= start,
+                                                        Blackout.date_from <= end)
+                                 .order_by(Blackout.date_from, Blackout.id)))
+    if not found:
+        return {}
+    out = {}
+    for n in range(0, len(station_ids), CHUNK):
+        for st in session.scalars(select(Station).where(Station.id.in_(station_ids[n:n + CHUNK]))):
+            mine = station_blackouts(found, st)
+            if mine:
+                out[st.id] = mine
     return out
 
 

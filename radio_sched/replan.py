@@ -1,8 +1,8 @@
 """Make-goods: the rest of a month planned again after what stations reported, changing little.
 
 The days before the re-plan date stay as they aired: each session keeps the items reported aired
-or not reported at all (presumed kept); items reported missed, cut short or unconfirmed no longer
-count, so the obligations they leave short get make-goods after the date. The days from the date on
+or not reported at all (presumed kept); items reported missed, cut short or unconfirmed, and
+unreported items of sessions marked off the air since, no longer count, so the obligations they leave short get make-goods after the date. The days from the date on
 are solved again with the current version as the reference (a penalty per changed session, complete
 hints), so the rest stays as it was where it can. Only stations whose days from the date on change
 are stored, as a new version of the month; the others keep their version (and their bundle).
@@ -38,7 +38,7 @@ from .scopes import PROVINCE, Scope
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-LOST = ("missed", "partial", "unconfirmed")
+LOST = ("missed", "partial", "unconfirmed", "off_air")
 MAX_LISTED = 5
 
 

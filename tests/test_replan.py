@@ -194,3 +194,31 @@ def test_what_cannot_be_restored_is_named_with_its_loss(storm):
     for k, first in ((1, 1), (3, 15), (4, 22)):
         slug = f"huyen-436-cchc-2024-03-so-{k}"
         assert any(slug in slugs and D(first) <= d <= D(first + 6) for d, _, slugs in v2), slug
+
+
+@pytest.mark.all_backends
+def test_communes_marked_off_the_air_afterwards_need_no_report(province):
+    """In a typhoon the stations cannot report: the district marks them off the air instead (the web
+    form's blackouts). Their planned, unreported items of those days are lost, not presumed aired,
+    unless a station reports otherwise."""
+    from radio_sched.audit import audit
+    from radio_sched.blackouts import add_blackout
+
+    plan_month(province, MARCH, jobs=1)
+    v1 = airings_of(province, "18202")
+    add_blackout(province, "district:440", D(11), D(13), reason="bão số 3, mất điện")
+    day, name, _ = next(a for a in airings_of(province, "18205") if D(11) <= a[0] <= D(13))
+    record_asrun(province, [{"station": "18205", "date": str(day), "session": name,
+                             "status": "aired", "reason": "máy phát điện"}], "csv", "t", today=TODAY)
+    province.commit()
+    res = replan_month(province, MARCH, FROM, jobs=1)
+    checked(province)
+    lost = [a for a in v1 if D(11) <= a[0] <= D(13)]
+    assert lost and res.past["off_air"] >= sum(len(a[2]) for a in lost)
+    assert "18202" in res.changed
+    assert [a for a in airings_of(province, "18202") if a[0] < FROM] == [a for a in v1 if a[0] < D(11)]
+    # the audit: lost to the blackout, with its reason; the station that reported keeps its airing
+    rows = [r for r in audit(province, MARCH, today=TODAY).rows if not r.soft]
+    off = [r for r in rows if r.station == "18202" and r.missed]
+    assert off and all("bão số 3, mất điện" in r.reason.render("vi") for r in off)
+    assert sum(r.aired for r in rows if r.station == "18205") >= 1

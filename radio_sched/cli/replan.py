@@ -80,11 +80,13 @@ def _print(res: ReplanResult, render: bool, month: str) -> None:
                   "CP-SAT, {t:.1f} giây).", m=month, d=res.replan_from, scope=res.scope,
                   n=res.stations, r=res.distinct, t=res.wall_s))
     click.echo(tr("  Before {d}: {a} items reported aired, {mi} missed, {pa} cut short, {u} in sessions "
-                  "reported partial (unconfirmed), {nr} not reported (taken as aired).",
+                  "reported partial (unconfirmed), {off} not reported in sessions marked off the air, "
+                  "{nr} not reported (taken as aired).",
                   "  Trước ngày {d}: {a} tin báo đã phát, {mi} không phát, {pa} phát không trọn, {u} "
-                  "thuộc buổi báo phát một phần (chưa xác nhận), {nr} chưa báo cáo (coi như đã phát).",
+                  "thuộc buổi báo phát một phần (chưa xác nhận), {off} chưa báo cáo thuộc buổi đã ghi "
+                  "ngừng phát, {nr} chưa báo cáo (coi như đã phát).",
                   d=res.replan_from, a=p["aired"], mi=p["missed"], pa=p["partial"],
-                  u=p["unconfirmed"], nr=p["unreported"]))
+                  u=p["unconfirmed"], off=p["off_air"], nr=p["unreported"]))
     if res.schedule_id is None:
         click.echo(tr("  Nothing changes: the current schedule already carries every make-good "
                       "that can be made. No new version was stored.",
