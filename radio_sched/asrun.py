@@ -1,9 +1,13 @@
-"""As-run reports: what stations say they aired or missed, checked against their schedule."""
+"""As-run reports: what stations say they aired or missed, checked against their schedule.
+
+How item rows and whole-session rows combine is described (and done) in outcomes.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from sqlalchemy import select
@@ -14,9 +18,10 @@ from .csvio import Row, RowErrors, read_rows
 from .divisions import station_by_code
 from .errors import UserError
 from .i18n import M, nfc
-from .models import Airing, AsRun, Station
-from .periods import PeriodError, parse_date
-from .schedules import current_schedule_ids
+from .models import AsRun, Station
+from .scopes import normalize_code
+from .outcomes import planned
+from .periods import PeriodError, month as month_period, parse_date
 
 COLUMNS = ["station", "date", "session", "status", "segment", "reason"]
 REQUIRED = ["station", "date", "session", "status"]
@@ -42,6 +47,9 @@ class Report:
 class AsRunResult:
     added: int
     replaced: int
+    statuses: dict[str, int] = field(default_factory=dict)  # status -> rows
+    lost: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # month -> first, last
+    # day reported missed or partial: where a re-plan (make-goods) may be wanted
 
     @property
     def total(self) -> int:
@@ -55,18 +63,51 @@ def read_asrun_csv(source: bytes | str, *, name: str | None = None,
     return read_rows(source, REQUIRED, name=name, encoding=encoding)
 
 
+class _Lookup:
+    """What the checks read, loaded once per station code and per station-month (a province's
+    month of reports is thousands of rows)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.by_code: dict[str, list[Station]] = {}
+        self.planned: dict[tuple[int, str], dict[tuple[dt.date, str], set[str]]] = {}
+
+    def station(self, code: str, day: dt.date) -> Station:
+        code = normalize_code(code)
+        if code not in self.by_code:
+            self.by_code[code] = list(self.session.scalars(select(Station).where(Station.code == code)))
+        found = [s for s in self.by_code[code] if s.valid_from <= day <= s.valid_until]
+        if len(found) == 1:
+            return found[0]
+        return station_by_code(self.session, code, on=day)  # says why: none, or several
+
+    def sessions(self, station: Station, day: dt.date) -> dict[tuple[dt.date, str], set[str]]:
+        """(day, session) -> planned slugs of the station's month, from the version in force on
+        each day: a re-plan from a later day leaves the earlier days to the version the station
+        broadcast from, so a report sent again after a re-plan still fits."""
+        m = month_period(day.year, day.month)
+        key = (station.id, m.label)
+        if key not in self.planned:
+            found: dict[tuple[dt.date, str], set[str]] = defaultdict(set)
+            for item, _sch, _good in planned(self.session, [station.id], m.start, m.end).get(
+                    station.id, ()):
+                found[(item.day, item.session)].add(item.slug)
+            self.planned[key] = found
+        return self.planned[key]
+
+
 def check_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], *,
                 name: str = "<as-run>", today: dt.date | None = None,
                 allowed: Callable[[Station], bool] | None = None) -> list[Report]:
     """Every row checked against the stations and their current schedules; all errors at once."""
     today = today or local_today()
     errs = RowErrors(name)
-    schedule_of: dict[tuple[int, str], int | None] = {}
+    lookup = _Lookup(session)
     seen: dict[tuple[int, dt.date, str, str], int | None] = {}
     out: list[Report] = []
     for n, raw in enumerate(rows, 1):
         row = raw if isinstance(raw, Row) else Row(n, {k: _text(v) for k, v in raw.items()})
-        report = _check_row(session, row, errs, today, allowed, schedule_of)
+        report = _check_row(lookup, row, errs, today, allowed)
         if report is None:
             continue
         key = (report.station.id, report.date, report.session, report.segment)
@@ -87,9 +128,8 @@ def _text(value: Any) -> str:
     return "" if value is None else nfc(str(value)).strip()
 
 
-def _check_row(session: Session, row: Row, errs: RowErrors, today: dt.date,
-               allowed: Callable[[Station], bool] | None,
-               schedule_of: dict[tuple[int, str], int | None]) -> Report | None:
+def _check_row(lookup: _Lookup, row: Row, errs: RowErrors, today: dt.date,
+               allowed: Callable[[Station], bool] | None) -> Report | None:
     before = len(errs.errors)
     day = None
     try:
@@ -117,7 +157,7 @@ def _check_row(session: Session, row: Row, errs: RowErrors, today: dt.date,
                                    "'{v}' không phải mã đài (chữ số)", v=code))
     elif day is not None:
         try:
-            station = station_by_code(session, code, on=day)
+            station = lookup.station(code, day)
         except UserError as exc:
             errs.add(row, "station", exc.message)
     if station is not None and allowed is not None and not allowed(station):
@@ -126,35 +166,21 @@ def _check_row(session: Session, row: Row, errs: RowErrors, today: dt.date,
         return None
     if len(errs.errors) > before or station is None or day is None:
         return None
-    airing = _planned_airing(session, station, day, row["session"], schedule_of)
-    if airing is None:
+    slugs = lookup.sessions(station, day).get((day, row["session"]))
+    if slugs is None:
         errs.add(row, "session", M(
             "station {code} had no session '{s}' planned on {d}",
             "đài {code} không có buổi '{s}' trong lịch ngày {d}", code=station.code, s=row["session"],
             d=day))
         return None
     segment = row["segment"]
-    if segment and segment not in {item.segment.slug for item in airing.items}:
+    if segment and segment not in slugs:
         errs.add(row, "segment", M(
             "segment '{seg}' was not planned in session '{s}' of {d} at station {code}",
             "mục '{seg}' không có trong buổi '{s}' ngày {d} của đài {code}", seg=segment,
             s=row["session"], d=day, code=station.code))
         return None
     return Report(station, day, row["session"], status, segment, reason, row.line)
-
-
-def _planned_airing(session: Session, station: Station, day: dt.date, name: str,
-                    schedule_of: dict[tuple[int, str], int | None]) -> Airing | None:
-    month = f"{day.year:04d}-{day.month:02d}"
-    key = (station.id, month)
-    if key not in schedule_of:
-        schedule_of[key] = current_schedule_ids(session, month, [station.id]).get(station.id)
-    schedule_id = schedule_of[key]
-    if schedule_id is None:
-        return None
-    return session.scalar(select(Airing).where(
-        Airing.schedule_id == schedule_id, Airing.station_id == station.id, Airing.date == day,
-        Airing.session == name))
 
 
 def record_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], source: str,
@@ -166,10 +192,9 @@ def record_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], sour
         raise ValueError(f"unknown as-run source {source!r}")
     reports = check_asrun(session, rows, name=name, today=today, allowed=allowed)
     added = replaced = 0
+    stored = _stored(session, reports)
     for r in reports:
-        row = session.scalar(select(AsRun).where(
-            AsRun.station_id == r.station.id, AsRun.date == r.date, AsRun.session == r.session,
-            AsRun.segment == r.segment))
+        row = stored.get((r.station.id, r.date, r.session, r.segment))
         if row is None:
             row = AsRun(station_id=r.station.id, date=r.date, session=r.session, segment=r.segment)
             session.add(row)
@@ -179,7 +204,35 @@ def record_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], sour
         row.status, row.reason, row.source, row.reported_by = r.status, r.reason, source, reported_by
         row.reported_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     session.flush()
-    return AsRunResult(added, replaced)
+    lost: dict[str, tuple[dt.date, dt.date]] = {}
+    for r in reports:
+        if r.status != "aired":
+            m = f"{r.date.year:04d}-{r.date.month:02d}"
+            lo, hi = lost.get(m, (r.date, r.date))
+            lost[m] = (min(lo, r.date), max(hi, r.date))
+    return AsRunResult(added, replaced, dict(Counter(r.status for r in reports)), lost)
+
+
+def _stored(session: Session, reports: list[Report]) -> dict[tuple, AsRun]:
+    """The stored reports the new ones may replace, read once per station."""
+    days: dict[int, list[dt.date]] = defaultdict(list)
+    for r in reports:
+        days[r.station.id].append(r.date)
+    out = {}
+    for sid, ds in days.items():
+        for row in session.scalars(select(AsRun).where(AsRun.station_id == sid, AsRun.date >= min(ds),
+                                                       AsRun.date <= max(ds))):
+            out[(row.station_id, row.date, row.session, row.segment)] = row
+    return out
+
+
+def import_asrun(session: Session, source: str | Path | bytes, *, name: str | None = None,
+                 encoding: str | None = None, reported_by: str | None = None,
+                 today: dt.date | None = None) -> AsRunResult:
+    """An asrun.csv file checked whole and stored in the caller's transaction (all or nothing)."""
+    label = name or ("asrun.csv" if isinstance(source, bytes) else str(source))
+    rows = read_rows(source, REQUIRED, name=label, encoding=encoding)
+    return record_asrun(session, rows, "csv", reported_by, name=label, today=today)
 
 
 def station_reports(session: Session, station: Station, start: dt.date, end: dt.date) -> list[AsRun]:

@@ -31,6 +31,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _sqlite_savepoint(conn, _name) -> None:
+    """The sqlite3 module opens a transaction only before a write. A SAVEPOINT issued first
+    (Session.begin_nested) would start one the module does not know of, and releasing that savepoint
+    would commit it: a later rollback would no longer undo the work. Begin it properly first."""
+    dbapi_conn = conn.connection.dbapi_connection
+    if not dbapi_conn.in_transaction:
+        dbapi_conn.execute("BEGIN")
+
+
 _ENGINES: dict[str, Engine] = {}
 
 
@@ -41,6 +50,7 @@ def get_engine(url: str) -> Engine:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "savepoint", _sqlite_savepoint)
         else:
             engine = create_engine(url, pool_pre_ping=True)
         _ENGINES[url] = engine

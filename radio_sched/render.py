@@ -7,7 +7,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -87,10 +87,12 @@ def _where(station: Station, airing) -> str:
 
 
 def render_month(settings: Settings, session: Session, month: str | Period, scope: Scope | None = None,
-                 *, jobs: int | None = None, progress: Progress | None = None) -> RenderResult:
+                 *, jobs: int | None = None, progress: Progress | None = None,
+                 station_ids: Sequence[int] | None = None) -> RenderResult:
     """Render the current schedule of every station in scope for the month into its bundle.
     Parts are encoded once (jobs at a time), unique sessions joined once into the cache, bundles
-    rewritten only when their content changes. Bundle rows are added in the caller's transaction."""
+    rewritten only when their content changes. Bundle rows are added in the caller's transaction.
+    station_ids narrows the scope to those stations (a re-plan renders the ones it changed)."""
     started = time.monotonic()
     try:
         period = month if isinstance(month, Period) else parse_month(month)
@@ -99,6 +101,9 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
     scope = scope or PROVINCE
     result = RenderResult(period.label, str(scope))
     stations = stations_in(session, scope, on=period.start, until=period.end)
+    if station_ids is not None:
+        wanted = set(station_ids)
+        stations = [s for s in stations if s.id in wanted]
     current = current_schedule_ids(session, period.label, [s.id for s in stations])
     result.without_schedule = [s.code for s in stations if s.id not in current]
     if not current:

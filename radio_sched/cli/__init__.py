@@ -15,7 +15,7 @@ from ..i18n import set_lang, tr
 from .common import AppContext
 
 # One module per command group; each has register(cli).
-COMMAND_MODULES = ["setup", "stations", "sessions", "blackouts", "rules", "audio", "web", "plan"]
+COMMAND_MODULES = ["setup", "stations", "sessions", "blackouts", "rules", "audio", "web", "plan", "asrun", "replan", "audit"]
 
 
 class RadioSchedGroup(click.Group):

@@ -15,7 +15,8 @@ from ..divisions import stations_in
 from ..errors import UserError
 from ..i18n import M
 from ..models import Airing, AiringItem, Blackout, Segment, SessionTemplate, Station
-from ..periods import Period, month as month_period
+from ..outcomes import outcomes, presumed_aired
+from ..periods import Period
 from ..rules import JINGLE_KIND, PlanRules, active_plan
 from ..schedules import current_schedule_ids
 from ..scopes import PROVINCE, Scope, parse_scope
@@ -191,34 +192,16 @@ def _with_pins(session: Session, pins, slots, seg_list, templates, meta):
     return slots, tuple(sorted(seg_list + tuple(more), key=lambda s: (s.valid_from, s.slug)))
 
 
-def _months_between(start: dt.date, before: Period) -> list[Period]:
-    out, y, m = [], start.year, start.month
-    while (y, m) < (before.start.year, before.start.month):
-        out.append(month_period(y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def load_history(session: Session, month: Period, station_ids: Sequence[int], start: dt.date
                  ) -> dict[int, list[Aired]]:
-    """Airings dated start..(month start - 1) in the current schedules of the earlier months."""
-    out: dict[int, list[Aired]] = defaultdict(list)
-    for m in _months_between(start, month):
-        current = current_schedule_ids(session, m.label, list(station_ids))
-        by_schedule: dict[int, list[int]] = defaultdict(list)
-        for station_id, schedule_id in current.items():
-            by_schedule[schedule_id].append(station_id)
-        for schedule_id, sids in by_schedule.items():
-            for n in range(0, len(sids), CHUNK):
-                rows = session.execute(
-                    select(Airing.station_id, Airing.date, Airing.session, Segment.slug, Segment.kind)
-                    .join(AiringItem, AiringItem.airing_id == Airing.id)
-                    .join(Segment, Segment.id == AiringItem.segment_id)
-                    .where(Airing.schedule_id == schedule_id, Airing.station_id.in_(sids[n:n + CHUNK]),
-                           Airing.date >= start, Airing.date < month.start))
-                for sid, day, sess, slug, kind in rows:
-                    out[sid].append(Aired(day, sess, slug, kind))
-    return dict(out)
+    """Airings dated start..(month start - 1) that count as broadcast: the items of the version in
+    force on each day, less those the station reported missed, cut short or not confirmed
+    (outcomes.py). Unreported items count: the plan is presumed kept until a report says otherwise."""
+    if start >= month.start:
+        return {}
+    rows = outcomes(session, station_ids, start, month.start - DAY)
+    return {sid: [Aired(o.day, o.session, o.slug, o.kind) for o in presumed_aired(found)]
+            for sid, found in rows.items()}
 
 
 def stored_airings(session: Session, schedule_of: Mapping[int, int]

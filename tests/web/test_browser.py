@@ -158,6 +158,13 @@ def test_job_page_follows_progress(live, chrome, site):
     sign_in(chrome, live.url, "d440")
     job_id, thread = start(site.db_url, "plan", "2024-03", "district:440", work, created_by="d440")
     assert step.wait(10)
+    # a progress report is written when the database is free, else by the heartbeat: wait for it
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with session_scope(site.db_url) as s:
+            if s.get(Job, job_id).progress == 1:
+                break
+        time.sleep(0.1)
     chrome.get(f"{live.url}/jobs/{job_id}")
     assert by_id(chrome, "job-count").text == "1/4"
     go_on.set()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from radio_sched.db import session_scope
 from radio_sched.models import AsRun, Blackout, DownloadToken
+from radio_sched.rules import DATA, load_rules
 
 from .conftest import csrf_token, login
 
@@ -39,8 +40,18 @@ def requests_for(site):
             ("off-air", "POST", f"/district/{district}/2024-03/offair",
              {"form": {"target": f"district:{district}", "date_from": "2024-03-20"}},
              ("district", district)),
+            ("coverage", "GET", f"/department/2024-Q1/coverage?district={district}", {},
+             ("district", district)),
+            ("audit csv", "GET", f"/department/2024-03/audit.csv?district={district}", {},
+             ("district", district)),
+            ("audit xlsx", "GET", f"/department/2024-H1/audit.xlsx?district={district}", {},
+             ("district", district)),
+            ("audit html", "GET", f"/department/2024/audit.html?district={district}", {},
+             ("district", district)),
         ]
     out += [("department", "GET", "/department/2024-03/", {}, ("department", None)),
+            ("province coverage", "GET", "/department/2024-03/coverage", {}, ("department", None)),
+            ("province audit", "GET", "/department/2024-Q1/audit.html", {}, ("department", None)),
             ("job page", "GET", f"/jobs/{site.job_id}", {}, ("district", "436")),
             ("api job", "GET", f"/api/v1/jobs/{site.job_id}", {}, ("district", "436"))]
     return out
@@ -57,8 +68,15 @@ def allowed(principal, audience):
     return principal in SEES_DEPARTMENT
 
 
+@pytest.fixture
+def plan_rules(site):
+    """The audit pages need the year's plan rules."""
+    with session_scope(site.db_url) as s:
+        load_rules(s, DATA / "ha_tinh_2024_rules.toml")
+
+
 @pytest.mark.parametrize("principal", list(SEES_STATION))
-def test_permission_matrix(app, site, principal):
+def test_permission_matrix(app, site, plan_rules, principal):
     client = app.test_client()
     headers = {}
     if principal == "link18073":
@@ -108,7 +126,7 @@ def test_permission_matrix(app, site, principal):
     assert reports == len(reportable)
     assert links == 1 + len(ISSUES_LINKS.get(principal, set()))
     assert offair == len(MANAGES_DISTRICT.get(principal, set()))
-    assert len(seen) == 25
+    assert len(seen) == 35
 
 
 @pytest.mark.parametrize("principal", list(SEES_STATION))
