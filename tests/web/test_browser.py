@@ -260,12 +260,9 @@ def test_a_district_runs_its_month_and_a_station_downloads_it(live_work, chrome,
 
 
 def department_sees_the_month(driver, base):
-    """The Department's view of March after the district's work.
-
-    HOOK for the asrun branch (issue 6): once the Department's coverage page with the audit is
-    merged, extend this step there: open the coverage of 2024-03 (and 2024-Q1) for the province,
-    check district 436's row (2 communes planned, required vs planned per rule, the model-citizen
-    shortfall) and that the chart and the audit CSV links are present."""
+    """The Department's view of March after the district's work: the month page, then the coverage
+    page with the audit (the chart, district 436 with its two planned communes short of the
+    model-citizen item, the audit downloads)."""
     from selenium.webdriver.common.by import By
 
     sign_in(driver, base, "so")
@@ -275,3 +272,21 @@ def department_sees_the_month(driver, base):
     # district, stations, planned, with shortfalls, bundles ready, reporting, missed sessions
     assert rows["Thành phố Hà Tĩnh"] == "Thành phố Hà Tĩnh 2 2 2 2 0 0", rows
     assert rows["Huyện Hương Sơn"] == "Huyện Hương Sơn 2 0 0 0 0 0", rows
+
+    click_and_load(driver, by_id(driver, "coverage"))
+    assert driver.current_url.endswith("/department/2024-03/coverage")
+    assert driver.find_elements(By.CSS_SELECTOR, "#chart svg rect")
+    links = {a.text: a.get_attribute("href")
+             for a in driver.find_elements(By.CSS_SELECTOR, "#downloads a")}
+    assert {"CSV", "XLSX", "HTML"} <= set(links), links
+    assert links["CSV"].endswith("/department/2024-03/audit.csv")
+    # the district's communes: nobody reported yet, so nothing counts as aired, and the
+    # model-citizen item (never supplied) is short in both
+    click_and_load(driver, driver.find_element(By.LINK_TEXT, "Thành phố Hà Tĩnh"))
+    communes = {r.find_element(By.TAG_NAME, "small").text: r.text
+                for r in driver.find_elements(By.CSS_SELECTOR, "#communes tbody tr")}
+    assert set(communes) == {"18073", "18077"}, communes
+    for text in communes.values():
+        assert " chưa " in f" {text} " and "chưa đạt" in text, text
+    driver.get(base + "/department/2024-Q1/coverage")
+    assert "2024-Q1" in by_id(driver, "periods").text
