@@ -17,6 +17,7 @@ import json
 import logging
 import secrets
 import time
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -30,17 +31,19 @@ from .audit import audit
 from .audit_report import render as render_report, write_atomic_bytes
 from .blackouts import COLUMNS as BLACKOUT_COLUMNS, holiday_blackouts, import_blackouts
 from .config import Settings
-from .csvio import write_csv
+from .csvio import read_rows, write_csv
 from .db import session_scope, upgrade
 from .demo_asrun import OnAir, unit, write_asrun
 from .demo_content import SegmentSpec, add_segments as add_rows, month_content, stations_by_district
 from .demo_speech import in_sentence, jingle_file, script, synthesise
 from .demo_summary import Account, DemoSummary, StepTime, summarize
-from .divisions import district_names, resolve_scope, stations_in
+from .divisions import DATA, district_names, resolve_scope, stations_in
 from .errors import UserError
 from .i18n import M, Msg, get_lang, using_lang
 from .jobs import held
-from .models import BEGINNING, END_OF_TIME, AsRun, Bundle, Schedule, Segment, Station, User
+from .models import (BEGINNING, END_OF_TIME, AsRun, Blackout, Bundle, Schedule, ScheduleStation,
+                     Segment, Station, User)
+from .outcomes import planned
 from .periods import Period, PeriodError, calendar_period, month as month_period, parse_month
 from .planning import plan_month
 from .presets import PRESETS, apply_preset
@@ -57,8 +60,10 @@ StepProgress = Callable[[Msg], Progress | None]
 PRESET = "ha-tinh-2024"
 DEFAULT_MONTH = "2024-03"
 STORM_DISTRICT = "447"  # Huyện Kỳ Anh, on the coast; a run on chosen districts storms the first one
-STORM_DAYS = (7, 8, 9)
-STORM_REASON = "Giông lốc, mất điện diện rộng"
+STORM_LENGTH = 3  # days; the storm strikes where the district's first half has the most sessions
+STORM_REASON = "Cảnh báo giông lốc, ngừng phát để bảo đảm an toàn"
+AFTER_STORM = "Mất điện kéo dài sau giông lốc"  # half the district's sessions of the next two days
+SILENT_SHARE = 0.04  # stations that send no report for the first half
 REPLAN_DAY = 16  # the first half of the month is reported, the rest re-planned
 REPORT_DELAY_DAYS = 5  # the quarter's report is dated this long after the quarter ends
 CREATED_BY = "demo"
@@ -118,7 +123,17 @@ class _Demo:
             raise UserError(M("the demo runs on the preset {p} and its 2024 plan: choose a month of "
                               "2024, e.g. 2024-03", "bản chạy mẫu dùng bộ mẫu {p} với kế hoạch năm "
                               "2024: hãy chọn một tháng của năm 2024, ví dụ 2024-03", p=PRESET))
+        known = preset_districts()
+        unknown = [d for d in districts if d not in known]
+        if unknown:
+            raise UserError(M("{d}: not a district of the preset {p}; its districts are {known}",
+                              "{d}: không phải huyện của bộ mẫu {p}; các huyện là {known}",
+                              d=", ".join(unknown), p=PRESET,
+                              known=", ".join(f"{k} ({v})" for k, v in known.items())))
         self.settings, self.files, self.jobs = settings, DemoFiles(workdir), jobs
+        # bundles are for Vietnamese stations whatever language the run speaks; a bundle in another
+        # language would be new content, and a new version of every bundle
+        self.bundle_settings = dataclasses.replace(settings, lang="vi")
         self.districts, self.progress = districts, progress
         self.quarter = calendar_period("quarter", self.period.start)
         self.earlier = [month_period(self.period.start.year, m)
@@ -153,13 +168,14 @@ class _Demo:
         for m in self.earlier:
             self.simulated_month(m)
         self.plan_and_render()
+        self.storm()
         self.first_half()
         self.replan()
         self.second_half()
         with self.step("check", M("Checking every bundle against the final schedules",
                                   "Kiểm tra gói âm thanh của mọi đài theo lịch cuối cùng")) as cb:
             with self.db() as s:
-                renders = [render_month(self.settings, s, self.period, sc, jobs=self.jobs,
+                renders = [render_month(self.bundle_settings, s, self.period, sc, jobs=self.jobs,
                                         progress=cb) for sc in self.scopes]
         self.audit()
         accounts = self.accounts()
@@ -188,7 +204,7 @@ class _Demo:
                 storm = self.districts[0] if self.districts else STORM_DISTRICT
                 self.notes["storm"] = dict(
                     district=storm, name=district_names(s).get(storm, storm),
-                    days=[self.period.start.replace(day=d).isoformat() for d in STORM_DAYS],
+                    days=[],
                     reason=STORM_REASON,
                     stations=sum(1 for st in self.stations if st.district_code == storm))
                 with using_lang("vi"):  # stored once, whatever language this run speaks
@@ -301,27 +317,59 @@ class _Demo:
                 if have >= set(ids):
                     continue  # rendered by an earlier run; the check step renders again anyway
                 with self.locked("render", self.period, sc), self.db() as s:
-                    render_month(self.settings, s, self.period, sc, jobs=self.jobs, progress=cb)
+                    render_month(self.bundle_settings, s, self.period, sc, jobs=self.jobs, progress=cb)
 
-    # --- 5. the first half reported, with a storm ------------------------------------------------
+    # --- 5. a storm forecast: its district off the air for some days, re-planned ---------------
+    def storm(self) -> None:
+        storm = self.notes["storm"]
+        with self.step("storm", M("Storm warning for {d}: off the air for {n} days; the district "
+                                  "re-plans from the first", "Cảnh báo giông lốc ở {d}: ngừng phát "
+                                  "{n} ngày; huyện lập lại lịch từ ngày đầu", d=storm["name"],
+                                  n=STORM_LENGTH)) as cb:
+            days = self._storm_days(storm["district"])
+            storm["days"] = [d.isoformat() for d in days]
+            path = self.files.data("blackouts-storm.csv")
+            write_atomic_bytes(path, write_csv([[f"district:{storm['district']}", days[0], days[-1], "",
+                                                  STORM_REASON]], BLACKOUT_COLUMNS).encode("utf-8"))
+            with self.db() as s:
+                import_blackouts(s, path)
+            self._replan(Scope("district", storm["district"]), days[0], cb)
+
+    def _storm_days(self, district: str) -> list[dt.date]:
+        """The storm's days: those already recorded, else the days of the first half (announced two
+        days ahead, over three days before the first half's end) on which the district's first
+        version has the most sessions, so that the warning has something to move."""
+        scope = f"district:{district}"
+        with self.db() as s:
+            known = s.scalar(select(Blackout).where(Blackout.scope == scope,
+                                                    Blackout.reason == STORM_REASON,
+                                                    Blackout.date_from >= self.period.start,
+                                                    Blackout.date_to <= self.period.end))
+            if known is not None:
+                return [known.date_from + dt.timedelta(days=k)
+                        for k in range((known.date_to - known.date_from).days + 1)]
+            items = planned(s, [st.id for st in self.stations if st.district_code == district],
+                            self.period.start, self.replan_from)
+        per_day = Counter(day for day, _ in {(it.day, (sid, it.session))
+                                             for sid, rows in items.items() for it, _, _ in rows})
+        first = max(range(3, REPLAN_DAY - STORM_LENGTH - 1), key=lambda d: (
+            sum(per_day[self.period.start.replace(day=d + k)] for k in range(STORM_LENGTH)), -d))
+        return [self.period.start.replace(day=first + k) for k in range(STORM_LENGTH)]
+
+    # --- 6. the first half reported ---------------------------------------------------------------
     def first_half(self) -> None:
         storm = self.notes["storm"]
         end = self.replan_from - dt.timedelta(days=1)
-        with self.step("asrun", M("As-run {a}..{b}: a storm in {d}, some misses",
-                                  "Báo cáo phát sóng {a}..{b}: giông lốc ở {d}, vài buổi không phát",
-                                  a=self.period.start, b=end, d=storm["name"])):
-            path = self.files.data("blackouts-storm.csv")
-            write_atomic_bytes(path, write_csv([[f"district:{storm['district']}", storm["days"][0],
-                                                  storm["days"][-1], "", STORM_REASON]],
-                                                BLACKOUT_COLUMNS).encode("utf-8"))
-            with self.db() as s:
-                import_blackouts(s, path)
+        with self.step("asrun", M("As-run {a}..{b}: some sessions missed",
+                                  "Báo cáo phát sóng {a}..{b}: vài buổi không phát",
+                                  a=self.period.start, b=end)):
             hit = frozenset(st.code for st in self.stations if st.district_code == storm["district"])
             silent = frozenset(st.code for st in self.stations
-                               if st.code not in hit and unit("silent", st.code) < 0.04)
-            on_air = OnAir(miss_share=0.03, partial_share=0.01, silent=silent, storm_stations=hit,
-                           storm_days=frozenset(dt.date.fromisoformat(d) for d in storm["days"]),
-                           storm_reason=STORM_REASON, storm_unreported_share=0.3)
+                               if st.code not in hit and unit("silent", st.code) < SILENT_SHARE)
+            after = dt.date.fromisoformat(storm["days"][-1]) + dt.timedelta(days=1)
+            on_air = OnAir(miss_share=0.03, partial_share=0.01, silent=silent, hit=hit,
+                           hit_days=frozenset({after, after + dt.timedelta(days=1)}),
+                           hit_reason=AFTER_STORM, hit_share=0.5)
             path = self.files.data(f"asrun-{self.period.label}-01-{end.day:02d}.csv")
             self._report(self.period.start, end, path, on_air, simulated=False)
 
@@ -336,34 +384,36 @@ class _Demo:
             statuses=dict(written.statuses), reporting=written.stations_reporting,
             added=res.added, replaced=res.replaced, simulated=simulated))
 
-    # --- 6. make-goods from mid-month, then the rest of the month --------------------------------
+    # --- 7. make-goods from mid-month, then the rest of the month --------------------------------
     def replan(self) -> None:
         with self.step("replan", M("Re-plan {m} from {d} (make-goods) and bundles for the stations "
                                    "it changes", "Lập lại lịch tháng {m} từ ngày {d} (phát bù) và "
                                    "dựng gói cho các đài thay đổi", m=self.period.label,
                                    d=self.replan_from)) as cb:
             for sc in self.scopes:
-                if self._replanned(sc):
-                    continue
-                with self.locked("replan", self.period, sc), self.db() as s:
-                    res = replan_month(s, self.period, self.replan_from, sc, jobs=self.jobs,
-                                       progress=cb, created_by=CREATED_BY)
-                    if res.changed_ids:  # the re-plan and its bundles appear together
-                        render_month(self.settings, s, self.period, sc, jobs=self.jobs,
-                                     station_ids=res.changed_ids)
+                self._replan(sc, self.replan_from, cb)
 
-    def _replanned(self, sc: Scope) -> bool:
+    def _replan(self, sc: Scope, day: dt.date, cb: Progress | None) -> None:
+        if self._replanned(sc, day):
+            return
+        with self.locked("replan", self.period, sc), self.db() as s:
+            res = replan_month(s, self.period, day, sc, jobs=self.jobs, progress=cb,
+                               created_by=CREATED_BY)
+            if res.changed_ids:  # the re-plan and its bundles appear together
+                render_month(self.bundle_settings, s, self.period, sc, jobs=self.jobs,
+                             station_ids=res.changed_ids)
+
+    def _replanned(self, sc: Scope, day: dt.date) -> bool:
         """Made by an earlier run: a re-plan from that day is stored, or days after it are reported
         (then it cannot be made again)."""
         with self.db() as s:
             ids = [st.id for st in stations_in(s, sc, on=self.period.start, until=self.period.end)]
             if s.scalar(select(func.count(Schedule.id)).where(
                     Schedule.month == self.period.label, Schedule.kind == "replan",
-                    Schedule.replan_from == self.replan_from)):
+                    Schedule.replan_from == day, Schedule.scope == str(sc))):
                 return True
             return bool(s.scalar(select(func.count(AsRun.id)).where(
-                AsRun.station_id.in_(ids), AsRun.date >= self.replan_from,
-                AsRun.date <= self.period.end)))
+                AsRun.station_id.in_(ids), AsRun.date >= day, AsRun.date <= self.period.end)))
 
     def second_half(self) -> None:
         with self.step("asrun-rest", M("As-run {a}..{b} (simulated: aired as re-planned, a few "
@@ -375,7 +425,7 @@ class _Demo:
             self._report(self.replan_from, self.period.end, path,
                          OnAir(miss_share=0.02, partial_share=0.005), simulated=True)
 
-    # --- 7. the quarter's audit, the web accounts ------------------------------------------------
+    # --- 8. the quarter's audit, the web accounts ------------------------------------------------
     def audit(self) -> None:
         with self.step("audit", M("Audit of {q}: HTML, CSV, XLSX", "Báo cáo kiểm tra {q}: HTML, CSV, "
                                   "XLSX", q=self.quarter.label)) as cb:
@@ -425,16 +475,19 @@ class _Demo:
                 (f"xa-{station}", "station", f"commune:{station}", f"Đài truyền thanh xã {station} (demo)")]
 
     def _showcase_station(self, s: Session, district: str) -> str:
-        """A station of the storm's district that the re-plan changed (its page shows make-goods)."""
-        changed = s.scalars(select(Station.code).join(Schedule.stations.property.mapper.class_,
-                                                      Station.id == Schedule.stations.property
-                                                      .mapper.class_.station_id)
-                            .join(Schedule).where(Schedule.month == self.period.label,
-                                                  Schedule.kind == "replan",
-                                                  Station.district_code == district))
-        codes = sorted(changed, key=int) or sorted(
+        """A station of the storm's district that a re-plan changed (its page shows make-goods)."""
+        changed = s.scalars(select(Station.code).join(ScheduleStation).join(Schedule).where(
+            Schedule.month == self.period.label, Schedule.kind == "replan",
+            Station.district_code == district))
+        codes = sorted(set(changed), key=int) or sorted(
             (st.code for st in self.stations if st.district_code == district), key=int)
         return codes[0]
+
+
+def preset_districts() -> dict[str, str]:
+    """{code: name} of the preset's districts, read from its file (before any database exists)."""
+    rows = read_rows(DATA / PRESETS[PRESET].divisions, ["district_code", "district_name"])
+    return {r["district_code"]: r["district_name"] for r in rows}
 
 
 def after_holidays(specs: list[SegmentSpec], off: set[dt.date]) -> list[SegmentSpec]:

@@ -34,10 +34,10 @@ class OnAir:
     miss_share: float = 0.0  # sessions missed for an ordinary reason
     partial_share: float = 0.0  # sessions cut short: the first item aired, the rest did not
     silent: frozenset[str] = frozenset()  # station codes that send no report at all
-    storm_stations: frozenset[str] = frozenset()
-    storm_days: frozenset[dt.date] = frozenset()
-    storm_reason: str = ""
-    storm_unreported_share: float = 0.0  # stations of the storm that cannot report its days
+    hit: frozenset[str] = frozenset()  # stations of a district hit by something on some days
+    hit_days: frozenset[dt.date] = frozenset()
+    hit_reason: str = ""
+    hit_share: float = 0.0  # their sessions missed on those days
 
 
 @dataclass
@@ -82,10 +82,8 @@ def write_asrun(session: Session, stations: Sequence[Station], start: dt.date, e
 
 
 def _session_rows(code: str, day: dt.date, name: str, slugs: list[str], on_air: OnAir) -> list[list]:
-    if code in on_air.storm_stations and day in on_air.storm_days:
-        if unit("storm", code) < on_air.storm_unreported_share:
-            return []  # the storm cut the reports too: the district marks the days off the air
-        return [[code, day.isoformat(), name, "missed", "", on_air.storm_reason]]
+    if code in on_air.hit and day in on_air.hit_days and unit("hit", code, day, name) < on_air.hit_share:
+        return [[code, day.isoformat(), name, "missed", "", on_air.hit_reason]]
     u = unit(code, day, name)
     if u < on_air.miss_share:
         reason = OTHER_REASONS[int(unit("why", code, day, name) * len(OTHER_REASONS))]

@@ -91,7 +91,7 @@ class DemoSummary:
     versions: dict[str, list[int]]  # month -> versions stored
     simulated: list[str]  # months planned without audio and reported by generated files
     speech: dict  # items, cached
-    storm: dict  # district, name, days, reason, stations
+    storm: dict  # district, name, days, reason, stations; replan: as below, from its first day
     asrun: list[dict]  # each file: path, start, end, rows, statuses, reporting, added, replaced, simulated
     replan: dict  # version, from, stations, sessions (changed)
     airings: int  # session airings in the bundles
@@ -120,6 +120,7 @@ def summarize(s: Session, settings: Settings, workdir: Path, *, period: Period, 
     """The figures of a finished demo, read from the database (and the render's own account)."""
     stations = [st for sc in scopes for st in stations_in(s, sc, on=period.start, until=period.end)]
     ids = [st.id for st in stations]
+    storm = dict(storm, replan=replan_figures(s, period, dt.date.fromisoformat(storm["days"][0]), ids))
     current = current_schedule_ids(s, period.label, ids)
     versions = {m: sorted(s.scalars(select(Schedule.version).where(Schedule.month == m)))
                 for m in simulated + [period.label]}
@@ -266,6 +267,13 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
     out.append(tr("- Schedules: {p} of {n} stations planned for {m} (version {v}).",
                   "- Lịch phát: {p}/{n} đài có lịch tháng {m} (phiên bản {v}).", p=x.stations_planned,
                   n=x.stations, m=x.month, v=", ".join(map(str, x.versions.get(x.month, []))) or "-"))
+    sm, srp = x.storm, x.storm["replan"]
+    out.append(tr("  Storm warning: {name} ({n} stations) off the air {a}..{b}; re-planned from {a} "
+                  "(version {v}): {s} stations, {c} sessions moved.",
+                  "  Cảnh báo giông lốc: {name} ({n} đài) ngừng phát {a}..{b}; lập lại lịch từ ngày {a} "
+                  "(phiên bản {v}): {s} đài, {c} buổi được dời.", name=sm["name"], n=sm["stations"],
+                  a=sm["days"][0], b=sm["days"][-1], v=srp["version"] or "-", s=srp["stations"],
+                  c=srp["sessions"]))
     if rp["version"]:
         out.append(tr("  Re-plan from {d} (version {v}): {s} stations, {c} sessions changed for "
                       "make-goods; {g} airings made good in the audit.",
@@ -295,12 +303,6 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
                       else "", r=number(f["rows"]), ai=number(st.get("aired", 0)),
                       mi=number(st.get("missed", 0)), pa=number(st.get("partial", 0)),
                       s=f["reporting"], ad=number(f["added"]), re=number(f["replaced"])))
-    sm = x.storm
-    out.append(tr("  Storm: {name} ({n} stations), {a}..{b}, \"{why}\": marked off the air; some "
-                  "stations could not report those days.",
-                  "  Giông lốc: {name} ({n} đài), {a}..{b}, \"{why}\": đã ghi ngừng phát; một số đài "
-                  "không báo cáo được những ngày đó.", name=sm["name"], n=sm["stations"],
-                  a=sm["days"][0], b=sm["days"][-1], why=sm["reason"]))
     out.append(tr("- Obligations due in {q}: {j} judged, {met} met, {sh} short; {c} of {s} stations "
                   "met all of them; coverage {cov}% of required airings.",
                   "- Nghĩa vụ đến hạn trong {q}: {j} nghĩa vụ, {met} đạt, {sh} thiếu; {c}/{s} đài đạt "
