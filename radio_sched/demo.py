@@ -458,12 +458,18 @@ class _Demo:
                             set_password(s, username, password)
                     if not exists:
                         add_user(s, username, password, role, scope, display_name=name)
-                    out.append(Account(username, password, role, scope, name))
+                    out.append(Account(username, password, role, scope, name, self._home(role, scope)))
             data = {a.username: dataclasses.asdict(a) for a in out}
             write_atomic_bytes(self.files.accounts, json.dumps(data, ensure_ascii=False, indent=1)
                                .encode("utf-8"))
             self.files.accounts.chmod(0o600)
             return out
+
+    def _home(self, role: str, scope: str) -> str:
+        code = scope.partition(":")[2]
+        return {"department": f"/department/{self.quarter.label}/coverage",
+                "district": f"/district/{code}/{self.period.label}/",
+                "station": f"/station/{code}/{self.period.label}/"}[role]
 
     def _wanted_accounts(self, s: Session, known: dict) -> list[tuple[str, str, str, str]]:
         storm = self.notes["storm"]["district"]

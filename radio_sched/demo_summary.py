@@ -43,6 +43,7 @@ class Account:
     role: str
     scope: str
     name: str
+    home: str = ""  # the page to open first (signing in lands on the current month, not the demo's)
 
 
 @dataclass
@@ -322,18 +323,14 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
                       "- Mô phỏng: tháng {m} lập lịch với nội dung không kèm âm thanh và báo cáo phát "
                       "sóng tự sinh; báo cáo từ ngày {d} trở đi cũng tự sinh.",
                       m=", ".join(x.simulated), d=rp["from"]))
-    out.append(tr("- Web app: {cmd}, then open http://127.0.0.1:8080/ and sign in with a demo "
-                  "account (demo only: passwords printed here and kept in demo/accounts.json):",
-                  "- Ứng dụng web: {cmd}, rồi mở http://127.0.0.1:8080/ và đăng nhập bằng một tài "
-                  "khoản mẫu (chỉ dùng cho bản chạy mẫu: mật khẩu in ở đây và lưu trong "
+    out.append(tr("- Web app: {cmd}, then open one of these and sign in with its demo account (demo "
+                  "only: passwords printed here and kept in demo/accounts.json):",
+                  "- Ứng dụng web: {cmd}, rồi mở một địa chỉ dưới đây và đăng nhập bằng tài khoản mẫu "
+                  "của nó (chỉ dùng cho bản chạy mẫu: mật khẩu in ở đây và lưu trong "
                   "demo/accounts.json):", cmd=serve))
     for a in x.accounts:
-        out.append(f"    {ROLE_NAMES[a.role].render():<16} {a.username:<12} {a.password}   ({a.scope})")
-    st = x.station_account
-    if st:
-        out.append(tr("  A station's page: http://127.0.0.1:8080/station/{c}/{m}/",
-                      "  Trang của một đài: http://127.0.0.1:8080/station/{c}/{m}/",
-                      c=st.scope.partition(":")[2], m=x.month))
+        out.append(f"    {ROLE_NAMES[a.role].render():<16} {a.username:<11} {a.password:<13} "
+                   f"http://127.0.0.1:8080/login?next={a.home}")
     out.append(tr("- Time: {t} s ({steps}).", "- Thời gian: {t} giây ({steps}).",
                   t=number(x.seconds, 1), steps=", ".join(f"{s.key} {number(s.seconds, 1)}"
                                                           for s in x.steps)))

@@ -189,7 +189,8 @@ def test_the_summary_matches_the_database(demo, db):
     # the text says the same numbers
     text = "\n".join(lines(s))
     assert f"{s.stations_planned}/27 đài" in text and "Thời gian" in text
-    assert s.accounts[0].password in text and f"/station/{s.station_account.scope[8:]}/2024-03/" in text
+    assert s.accounts[0].password in text
+    assert f"/login?next=/station/{s.station_account.scope[8:]}/2024-03/" in text
 
 
 def test_progress_is_shown_for_each_step(demo):
@@ -247,3 +248,19 @@ def test_a_folder_with_other_data_is_refused(tmp_path, session, db_url):
                           schedules_root=tmp_path / "sch"), tmp_path, districts=[DISTRICT])
     assert "chạy bản mẫu trong một thư mục trống" in str(err.value)
     assert not (tmp_path / "demo").exists()
+
+
+def test_each_demo_account_opens_its_page(demo):
+    from radio_sched.web import create_app
+
+    s = demo["summary"]
+    app = create_app({"SETTINGS": demo["settings"], "WTF_CSRF_ENABLED": False, "TESTING": True})
+    for a in s.accounts:
+        client = app.test_client()
+        got = client.post("/login", data={"username": a.username, "password": a.password,
+                                          "next": a.home})
+        assert got.status_code == 302 and got.headers["Location"].endswith(a.home), a.username
+        page = client.get(a.home)
+        assert page.status_code == 200, (a.home, page.status_code)
+        if a.role == "station":
+            assert "Tải về" in page.get_data(as_text=True)  # its bundle is there to download

@@ -1,0 +1,112 @@
+"""The README's pictures, taken from a finished demo work folder with Debian's headless Chromium.
+
+    .venv/bin/python scripts/screenshots.py [WORK] [--out docs/images]
+
+WORK (default: work/, where scripts/demo.sh runs) must hold a finished demo. Saves
+audit-report.png (the quarter's printable audit report) and station-page.png (a station's month
+as its operator sees it, signed in with the demo's station account), reduced to a 64-colour palette
+by ffmpeg so that they stay small in the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from radio_sched.config import Settings  # noqa: E402
+from radio_sched.web import create_app  # noqa: E402
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+WIDTH = 1100
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--force-device-scale-factor=1", f"--window-size={WIDTH},900"]
+
+
+def chromium():
+    """Chromium with a fresh profile; the driver path is given so Selenium Manager never runs."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="radio-sched-shots-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    return driver, profile
+
+
+def shoot(driver, path: Path, height: int) -> None:
+    """The top `height` pixels of the page (at most the page's own height), as a small PNG."""
+    full = driver.execute_script("return document.documentElement.scrollHeight")
+    clip = {"x": 0, "y": 0, "width": WIDTH, "height": min(height, full), "scale": 1}
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "clip": clip,
+                                                             "captureBeyondViewport": True})
+    raw = path.with_suffix(".raw.png")
+    raw.write_bytes(base64.b64decode(shot["data"]))
+    subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(raw),
+                    "-vf", "split[a][b];[a]palettegen=max_colors=64:stats_mode=full[p];"
+                    "[b][p]paletteuse=dither=none", str(path)], check=True)
+    raw.unlink()
+    print(f"{path}: {path.stat().st_size // 1024} KB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("work", nargs="?", default=str(ROOT / "work"))
+    ap.add_argument("--out", default=str(ROOT / "docs" / "images"))
+    args = ap.parse_args()
+    work, out = Path(args.work).resolve(), Path(args.out)
+    state, accounts = work / "demo" / "demo.json", work / "demo" / "accounts.json"
+    if not state.is_file() or not accounts.is_file():
+        sys.exit(f"{work} holds no finished demo: run bash scripts/demo.sh first")
+    month = json.loads(state.read_text(encoding="utf-8"))["month"]
+    station = next(a for a in json.loads(accounts.read_text(encoding="utf-8")).values()
+                   if a["role"] == "station")
+    report = sorted((work / "reports").glob("audit-*.html"))[0]
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        sys.exit("needs Debian's chromium and chromium-driver (bash scripts/setup.sh --test)")
+    out.mkdir(parents=True, exist_ok=True)
+
+    settings = Settings(db_url=f"sqlite:///{work / 'radio-sched.db'}",
+                        library_root=work / "audio_library", schedules_root=work / "schedules")
+    server = make_server("127.0.0.1", 0, create_app({"SETTINGS": settings}), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    driver, profile = chromium()
+    try:
+        from selenium.webdriver.common.by import By
+
+        driver.get(report.as_uri())
+        shoot(driver, out / "audit-report.png", 1500)
+        driver.get(base + "/login")
+        driver.find_element(By.ID, "username").send_keys(station["username"])
+        driver.find_element(By.ID, "password").send_keys(station["password"])
+        driver.find_element(By.ID, "login").click()
+        code = station["scope"].partition(":")[2]
+        driver.get(f"{base}/station/{code}/{month}/")
+        if "/login" in driver.current_url:
+            sys.exit("could not sign in with the demo's station account")
+        shoot(driver, out / "station-page.png", 1500)
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
