@@ -45,7 +45,7 @@ from .models import (BEGINNING, END_OF_TIME, AsRun, Blackout, Bundle, Schedule, 
                      Segment, Station, User)
 from .outcomes import planned
 from .periods import Period, PeriodError, calendar_period, month as month_period, parse_month
-from .planning import plan_month
+from .planning import check_month, plan_month
 from .presets import PRESETS, apply_preset
 from .render import render_month
 from .replan import replan_month
@@ -172,11 +172,16 @@ class _Demo:
         self.first_half()
         self.replan()
         self.second_half()
-        with self.step("check", M("Checking every bundle against the final schedules",
-                                  "Kiểm tra gói âm thanh của mọi đài theo lịch cuối cùng")) as cb:
+        with self.step("check", M("Checking the final schedules (validator) and every bundle",
+                                  "Kiểm tra lịch cuối cùng (bộ kiểm tra) và gói âm thanh của mọi đài")
+                       ) as cb:
             with self.db() as s:
+                checks = [check_month(s, self.period, sc) for sc in self.scopes]
                 renders = [render_month(self.bundle_settings, s, self.period, sc, jobs=self.jobs,
                                         progress=cb) for sc in self.scopes]
+            self.notes["validator"] = dict(ok=all(c.ok for c in checks),
+                                           issues=sum(len(c.issues) for c in checks),
+                                           declared=sum(c.shortfalls for c in checks))
         self.audit()
         accounts = self.accounts()
         with self.db() as s:
@@ -186,7 +191,7 @@ class _Demo:
                              asrun=self.notes["asrun"], reports=self.notes["reports"],
                              audits=self.notes["audits"], accounts=accounts, steps=self.steps,
                              simulated=[m.label for m in self.earlier],
-                             speech=self.notes["speech"])
+                             speech=self.notes["speech"], validator=self.notes["validator"])
 
     # --- 1. the database, the province, the state of this folder -----------------------------------
     def setup(self) -> None:

@@ -72,7 +72,8 @@ class Obligations:
     aired: int  # capped per obligation at its requirement
     made_good: int
     missed: int  # airings lost (missed, cut short, off the air)
-    reasons: list[tuple[str, str, int]]  # (cause, stated reason or "", short obligations)
+    reasons: list[tuple[str, int, list[tuple[str, int]]]]  # (cause, short obligations,
+    #   [(what the stations said, short obligations)] most frequent first)
 
     @property
     def coverage(self) -> float:
@@ -90,6 +91,7 @@ class DemoSummary:
     stations: int
     stations_planned: int
     versions: dict[str, list[int]]  # month -> versions stored
+    validator: dict  # ok, issues, declared (shortfalls the stored versions declare)
     simulated: list[str]  # months planned without audio and reported by generated files
     speech: dict  # items, cached
     storm: dict  # district, name, days, reason, stations; replan: as below, from its first day
@@ -117,7 +119,7 @@ def summarize(s: Session, settings: Settings, workdir: Path, *, period: Period, 
               scopes: Sequence[Scope], renders: Sequence[RenderResult], replan_from: dt.date,
               storm: dict, asrun: list[dict], reports: list[str], audits: Sequence[AuditResult],
               accounts: list[Account], steps: list[StepTime], simulated: list[str],
-              speech: dict) -> DemoSummary:
+              speech: dict, validator: dict) -> DemoSummary:
     """The figures of a finished demo, read from the database (and the render's own account)."""
     stations = [st for sc in scopes for st in stations_in(s, sc, on=period.start, until=period.end)]
     ids = [st.id for st in stations]
@@ -128,7 +130,7 @@ def summarize(s: Session, settings: Settings, workdir: Path, *, period: Period, 
     return DemoSummary(
         workdir=workdir, db_url=settings.db_url, schedules_root=settings.schedules_root,
         month=period.label, quarter=quarter.label, scopes=[str(sc) for sc in scopes],
-        stations=len(stations), stations_planned=len(current), versions=versions,
+        stations=len(stations), stations_planned=len(current), versions=versions, validator=validator,
         simulated=simulated, speech=speech, storm=storm, asrun=asrun,
         replan=replan_figures(s, period, replan_from, ids),
         airings=sum(r.airings for r in renders), unique_sessions=sum(r.unique_sessions for r in renders),
@@ -211,9 +213,10 @@ def obligation_figures(s: Session, audits: Sequence[AuditResult]) -> Obligations
         reasons=_reasons(s, audits, short))
 
 
-def _reasons(s: Session, audits: Sequence[AuditResult], short: list) -> list[tuple[str, str, int]]:
+def _reasons(s: Session, audits: Sequence[AuditResult], short: list
+             ) -> list[tuple[str, int, list[tuple[str, int]]]]:
     """Why obligations are short, the first cause that applies: not planned, lost on the air (with
-    what the stations said), unconfirmed, not reported."""
+    what the stations said), unconfirmed, not reported; the most frequent first."""
     kinds = {r.id: r.kind for a in audits for r in a.rules}
     lost = [r for r in short if r.planned >= r.required and r.missed]
     said: dict[str, list] = {}
@@ -223,19 +226,23 @@ def _reasons(s: Session, audits: Sequence[AuditResult], short: list) -> list[tup
         found = outcomes(s, list(by_code.values()), min(r.start for r in lost), max(r.end for r in lost))
         said = {code: found.get(sid, []) for code, sid in by_code.items()}
     causes: Counter = Counter()
+    stated: dict[str, Counter] = defaultdict(Counter)
     for r in short:
         if r.planned < r.required:
-            causes[("not_planned", "")] += 1
+            cause = "not_planned"
         elif r.missed:
+            cause = "lost"
             why = Counter(o.reason for o in said.get(r.station, ())
                           if o.status in ("missed", "partial", "off_air") and r.start <= o.day <= r.end
                           and (o.slug == r.segment if r.segment else o.kind == kinds.get(r.rule)))
-            causes[("lost", why.most_common(1)[0][0] if why else "")] += 1
+            stated[cause][why.most_common(1)[0][0] if why else ""] += 1
         elif r.unconfirmed:
-            causes[("unconfirmed", "")] += 1
+            cause = "unconfirmed"
         else:
-            causes[("not_reported", "")] += 1
-    return [(cause, reason, n) for (cause, reason), n in causes.most_common(TOP_REASONS)]
+            cause = "not_reported"
+        causes[cause] += 1
+    return [(cause, n, [(w, k) for w, k in stated[cause].most_common(TOP_REASONS) if w])
+            for cause, n in causes.most_common()]
 
 
 # --- the text ------------------------------------------------------------------------------------
@@ -265,9 +272,14 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
     out = [tr("Demo finished: Hà Tĩnh, {m}, {w}. Work folder: {d}",
               "Bản chạy mẫu đã xong: Hà Tĩnh, tháng {m}, {w}. Thư mục làm việc: {d}",
               m=x.month, w=where, d=x.workdir)]
-    out.append(tr("- Schedules: {p} of {n} stations planned for {m} (version {v}).",
-                  "- Lịch phát: {p}/{n} đài có lịch tháng {m} (phiên bản {v}).", p=x.stations_planned,
-                  n=x.stations, m=x.month, v=", ".join(map(str, x.versions.get(x.month, []))) or "-"))
+    out.append(tr("- Schedules: {p} of {n} stations planned for {m} (versions {v}); the validator {ok}.",
+                  "- Lịch phát: {p}/{n} đài có lịch tháng {m} (các phiên bản {v}); bộ kiểm tra {ok}.",
+                  p=x.stations_planned, n=x.stations, m=x.month,
+                  v=", ".join(map(str, x.versions.get(x.month, []))) or "-",
+                  ok=tr("finds every rule kept", "thấy mọi quy tắc đều đạt") if x.validator["ok"] else
+                  tr("finds {n} problem(s): run 'radio-sched check {m}'",
+                     "phát hiện {n} lỗi: hãy chạy 'radio-sched check {m}'", n=x.validator["issues"],
+                     m=x.month)))
     sm, srp = x.storm, x.storm["replan"]
     out.append(tr("  Storm warning: {name} ({n} stations) off the air {a}..{b}; re-planned from {a} "
                   "(version {v}): {s} stations, {c} sessions moved.",
@@ -312,8 +324,9 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
                   s=ob.stations, cov=number(100 * ob.coverage, 1)))
     if ob.reasons:
         out.append(tr("  Top reasons for shortfalls:", "  Nguyên nhân thiếu chính:"))
-        for cause, said, n in ob.reasons:
-            out.append(f"    {number(n)} × {CAUSES[cause].render()}" + (f": {said}" if said else ""))
+        for cause, n, said in ob.reasons:
+            out.append(f"    {number(n)} × {CAUSES[cause].render()}" +
+                       (" (" + "; ".join(f"{w}: {number(k)}" for w, k in said) + ")" if said else ""))
     html = next((r for r in x.reports if r.endswith(".html")), "")
     out.append(tr("- Audit report: {h} (also .csv and .xlsx beside it).",
                   "- Báo cáo kiểm tra: {h} (kèm .csv và .xlsx cùng thư mục).", h=html))

@@ -121,7 +121,9 @@ def test_the_audit_adds_up(demo, db):
     assert s.obligations.compliant == 27 - len(short_stations)
     assert s.obligations.required == sum(int(r["required"]) for r in judged)
     assert s.obligations.aired == sum(min(int(r["aired"]), int(r["required"])) for r in judged)
-    assert sum(n for _, _, n in s.obligations.reasons) <= s.obligations.short
+    assert sum(n for _, n, _ in s.obligations.reasons) == s.obligations.short
+    for cause, n, said in s.obligations.reasons:
+        assert sum(k for _, k in said) <= n
     # the stored audit is what the library computes now, and the workbook carries every row
     again = audit(db, parse_period("2024-Q1"), SCOPE, today=dt.date(2024, 4, 5))
     assert len(again.rows) == len(rows)
@@ -138,6 +140,7 @@ def test_the_summary_matches_the_database(demo, db):
     ids = [st.id for st in stations(db)]
     current = current_schedule_ids(db, MARCH.label, ids)
     assert (s.stations, s.stations_planned) == (27, len(current))
+    assert s.validator == {"ok": True, "issues": 0, "declared": check_month(db, MARCH, SCOPE).shortfalls}
     assert s.versions == {m: sorted(db.scalars(select(Schedule.version).where(Schedule.month == m)))
                           for m in ("2024-01", "2024-02", "2024-03")}
     # the airings of the bundles: every airing with items in each station's newest version
