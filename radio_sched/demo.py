@@ -486,13 +486,16 @@ class _Demo:
                 (f"xa-{station}", "station", f"commune:{station}", f"Đài truyền thanh xã {station} (demo)")]
 
     def _showcase_station(self, s: Session, district: str) -> str:
-        """A station of the storm's district that a re-plan changed (its page shows make-goods)."""
-        changed = s.scalars(select(Station.code).join(ScheduleStation).join(Schedule).where(
-            Schedule.month == self.period.label, Schedule.kind == "replan",
-            Station.district_code == district))
-        codes = sorted(set(changed), key=int) or sorted(
-            (st.code for st in self.stations if st.district_code == district), key=int)
-        return codes[0]
+        """A station of the storm's district whose page reads well: re-planned (its sessions moved
+        off the storm's days), with nothing left short in its month if there is one such."""
+        mine = {st.id: st.code for st in self.stations if st.district_code == district}
+        current = current_schedule_ids(s, self.period.label, list(mine))
+        rows = s.execute(select(ScheduleStation.station_id, ScheduleStation.schedule_id,
+                                ScheduleStation.shortfalls, Schedule.kind)
+                         .join(Schedule).where(ScheduleStation.schedule_id.in_(set(current.values()))))
+        rank = {sid: (bool(short), kind != "replan", int(mine[sid])) for sid, sch, short, kind in rows
+                if sid in mine and current[sid] == sch}
+        return mine[min(rank, key=rank.get)]
 
 
 def preset_districts() -> dict[str, str]:

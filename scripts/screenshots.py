@@ -92,7 +92,7 @@ def main() -> None:
         from selenium.webdriver.common.by import By
 
         driver.get(report.as_uri())
-        shoot(driver, out / "audit-report.png", 1500)
+        shoot(driver, out / "audit-report.png", 2250)
         driver.get(base + "/login")
         driver.find_element(By.ID, "username").send_keys(station["username"])
         driver.find_element(By.ID, "password").send_keys(station["password"])
