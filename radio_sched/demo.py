@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import secrets
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from .blackouts import COLUMNS as BLACKOUT_COLUMNS, holiday_blackouts, import_bl
 from .config import Settings
 from .csvio import read_rows, write_csv
 from .db import session_scope, upgrade
+from .demo_accounts import demo_accounts
 from .demo_asrun import OnAir, unit, write_asrun
 from .demo_content import SegmentSpec, add_segments as add_rows, month_content, stations_by_district
 from .demo_speech import in_sentence, jingle_file, script, synthesise
@@ -41,8 +41,7 @@ from .divisions import DATA, district_names, resolve_scope, stations_in
 from .errors import UserError
 from .i18n import M, Msg, get_lang, using_lang
 from .jobs import held
-from .models import (BEGINNING, END_OF_TIME, AsRun, Blackout, Bundle, Schedule, ScheduleStation,
-                     Segment, Station, User)
+from .models import BEGINNING, END_OF_TIME, AsRun, Blackout, Bundle, Schedule, Segment
 from .outcomes import planned
 from .periods import Period, PeriodError, calendar_period, month as month_period, parse_month
 from .planning import check_month, plan_month
@@ -51,7 +50,6 @@ from .render import render_month
 from .replan import replan_month
 from .schedules import current_schedule_ids
 from .scopes import PROVINCE, Scope
-from .users import add_user, set_password
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -449,53 +447,11 @@ class _Demo:
     def accounts(self) -> list[Account]:
         """One web account per role (demo only: the passwords are printed and kept in a file)."""
         with self.step("accounts", M("Web accounts, one per role", "Tài khoản web, mỗi vai trò một")):
-            known = json.loads(self.files.accounts.read_text(encoding="utf-8")) \
-                if self.files.accounts.is_file() else {}
+            storm = self.notes["storm"]
             with self.db() as s:
-                wanted = self._wanted_accounts(s, known)
-                out = []
-                for username, role, scope, name in wanted:
-                    password = known.get(username, {}).get("password")
-                    exists = s.scalar(select(User.id).where(User.username == username))
-                    if password is None:
-                        password = secrets.token_urlsafe(9)
-                        if exists:
-                            set_password(s, username, password)
-                    if not exists:
-                        add_user(s, username, password, role, scope, display_name=name)
-                    out.append(Account(username, password, role, scope, name, self._home(role, scope)))
-            data = {a.username: dataclasses.asdict(a) for a in out}
-            write_atomic_bytes(self.files.accounts, json.dumps(data, ensure_ascii=False, indent=1)
-                               .encode("utf-8"))
-            self.files.accounts.chmod(0o600)
-            return out
-
-    def _home(self, role: str, scope: str) -> str:
-        code = scope.partition(":")[2]
-        return {"department": f"/department/{self.quarter.label}/coverage",
-                "district": f"/district/{code}/{self.period.label}/",
-                "station": f"/station/{code}/{self.period.label}/"}[role]
-
-    def _wanted_accounts(self, s: Session, known: dict) -> list[tuple[str, str, str, str]]:
-        storm = self.notes["storm"]["district"]
-        station = next((a["scope"].partition(":")[2] for a in known.values() if a["role"] == "station"),
-                       None) or self._showcase_station(s, storm)
-        return [("so-tttt", "department", "province", "Sở Thông tin và Truyền thông (demo)"),
-                (f"huyen-{storm}", "district", f"district:{storm}",
-                 f"Trung tâm VH-TT {self.notes['storm']['name']} (demo)"),
-                (f"xa-{station}", "station", f"commune:{station}", f"Đài truyền thanh xã {station} (demo)")]
-
-    def _showcase_station(self, s: Session, district: str) -> str:
-        """A station of the storm's district whose page reads well: re-planned (its sessions moved
-        off the storm's days), with nothing left short in its month if there is one such."""
-        mine = {st.id: st.code for st in self.stations if st.district_code == district}
-        current = current_schedule_ids(s, self.period.label, list(mine))
-        rows = s.execute(select(ScheduleStation.station_id, ScheduleStation.schedule_id,
-                                ScheduleStation.shortfalls, Schedule.kind)
-                         .join(Schedule).where(ScheduleStation.schedule_id.in_(set(current.values()))))
-        rank = {sid: (bool(short), kind != "replan", int(mine[sid])) for sid, sch, short, kind in rows
-                if sid in mine and current[sid] == sch}
-        return mine[min(rank, key=rank.get)]
+                return demo_accounts(s, self.files.accounts, period=self.period, quarter=self.quarter,
+                                     district=storm["district"], district_name=storm["name"],
+                                     stations=self.stations)
 
 
 def preset_districts() -> dict[str, str]:

@@ -16,7 +16,7 @@ from .audit import AuditResult
 from .config import Settings
 from .divisions import stations_in
 from .i18n import M, get_lang, tr
-from .models import Airing, AiringItem, Bundle, Schedule, ScheduleStation, Segment, Station
+from .models import Airing, AiringItem, Bundle, Schedule, ScheduleStation, Station
 from .outcomes import outcomes
 from .periods import Period
 from .render import RenderResult
