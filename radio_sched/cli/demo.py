@@ -26,10 +26,10 @@ from .common import AppContext, pass_app, progress_callback
 @click.option("--jobs", type=int, metavar="N", help="Processes in parallel [default: cores].")
 @pass_app
 def demo_cmd(app: AppContext, districts, month, jobs) -> None:
-    """Run the main job on the Hà Tĩnh 2024 preset in this folder: speech synthesised for a month of
-    content, the plan, one bundle per station, an as-run file with a storm, the re-plan from
-    mid-month and the quarter's audit; then print where everything is. Run it again and it reuses
-    what is there."""
+    """Run the main job on the Hà Tĩnh 2024 preset in this folder: a month of content spoken by
+    espeak-ng, the plan, one bundle per station, a storm warning and its re-plan, the first half's
+    as-run file, the re-plan from mid-month (make-goods) and the quarter's audit; then print where
+    everything is. Run it again and it reuses what is there."""
     if jobs is not None and jobs < 1:
         raise UserError(tr("--jobs must be at least 1", "--jobs phải từ 1 trở lên"))
     count = [0]
