@@ -173,10 +173,12 @@ class _Demo:
         with self.step("check", M("Checking the final schedules (validator) and every bundle",
                                   "Kiểm tra lịch cuối cùng (bộ kiểm tra) và gói âm thanh của mọi đài")
                        ) as cb:
-            with self.db() as s:
-                checks = [check_month(s, self.period, sc) for sc in self.scopes]
-                renders = [render_month(self.bundle_settings, s, self.period, sc, jobs=self.jobs,
-                                        progress=cb) for sc in self.scopes]
+            checks, renders = [], []
+            for sc in self.scopes:
+                with self.locked("render", self.period, sc), self.db() as s:
+                    checks.append(check_month(s, self.period, sc))
+                    renders.append(render_month(self.bundle_settings, s, self.period, sc,
+                                                jobs=self.jobs, progress=cb))
             self.notes["validator"] = dict(ok=all(c.ok for c in checks),
                                            issues=sum(len(c.issues) for c in checks),
                                            declared=sum(c.shortfalls for c in checks))
