@@ -72,6 +72,18 @@ class WebSettings:
     download_max_age_s: int = 0  # bundles change by version; browsers revalidate with the ETag
 
 
+DB_WAIT_S = 30.0  # how long a writer waits for another one to finish before it says so
+
+
+def db_wait_s(env: dict[str, str] | None = None) -> float:
+    """Seconds a statement waits for a lock another writer holds (RADIO_SCHED_DB_WAIT_S)."""
+    env = os.environ if env is None else env
+    try:
+        return max(0.0, float(env.get("RADIO_SCHED_DB_WAIT_S") or DB_WAIT_S))
+    except ValueError:
+        return DB_WAIT_S
+
+
 TIMEZONE = "Asia/Ho_Chi_Minh"  # the stations' clock: what "today" means for reports and pages
 
 

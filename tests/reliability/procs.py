@@ -22,12 +22,12 @@ class Done:
 
 
 def spawn(db_url: str, args: list[str], *, hooks: list[str] = (), settings=None,
-          lang: str = "vi") -> subprocess.Popen:
+          lang: str = "vi", env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start `radio-sched --db URL [--library --schedules] ARGS` in a child process with hooks."""
     paths = []
     if settings is not None:
         paths = ["--library", str(settings.library_root), "--schedules", str(settings.schedules_root)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RADIO_SCHED_LANG": lang}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RADIO_SCHED_LANG": lang, **(env or {})}
     env.pop("RADIO_SCHED_DB", None)
     return subprocess.Popen([sys.executable, str(CHILD), *hooks, "--", "--db", db_url, *paths, *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
