@@ -138,6 +138,13 @@ def upgrade(url: str) -> tuple[str | None, str]:
     before = current_revision(url)
     cfg = alembic_config(url)
     with get_engine(url).begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # The sqlite3 module runs DDL outside any transaction: an 'init' killed half-way would
+            # leave half a schema that the next one cannot finish. One real transaction instead,
+            # as PostgreSQL has anyway.
+            dbapi_conn = conn.connection.dbapi_connection
+            if not dbapi_conn.in_transaction:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     after = current_revision(url)

@@ -9,6 +9,8 @@ Hooks (all optional):
   --sql REGEX               which statements count (default: every one not about the jobs table,
                             whose progress writes come from another thread at any time)
   --kill-at-sql K           SIGKILL just before the K-th counted statement
+  --kill-at-commit-of REGEX SIGKILL just before committing the transaction that ran a statement
+                            matching REGEX (everything written, nothing kept)
   --kill-at-replace K       SIGKILL just before the K-th os.replace (a file made visible)
   --kill-at-zip-entry K     SIGKILL in the middle of the K-th zip entry written (half a file)
   --pause-at-zip-entry K    at the K-th zip entry, touch --paused FILE and wait for --go FILE
@@ -51,6 +53,7 @@ def main() -> None:
     ap.add_argument("--ready")
     ap.add_argument("--sql", default=r"^(?![\s\S]*\bjobs\b)")
     ap.add_argument("--kill-at-sql", type=int)
+    ap.add_argument("--kill-at-commit-of")
     ap.add_argument("--kill-at-replace", type=int)
     ap.add_argument("--kill-at-zip-entry", type=int)
     ap.add_argument("--pause-at-zip-entry", type=int)
@@ -72,11 +75,22 @@ def main() -> None:
 
     @event.listens_for(Engine, "before_cursor_execute")
     def _before(conn, cursor, statement, *rest):
+        if hooks.kill_at_commit_of and re.search(hooks.kill_at_commit_of, statement, re.I):
+            conn.info["kill_at_commit"] = True
         if threading.get_ident() != state["main"] or not counted.search(statement):
             return
         state["n"] += 1
         if hooks.kill_at_sql and state["n"] >= hooks.kill_at_sql:
             _die()
+
+    @event.listens_for(Engine, "commit")
+    def _commit(conn):
+        if conn.info.pop("kill_at_commit", False):
+            _die()
+
+    @event.listens_for(Engine, "rollback")
+    def _rollback(conn):
+        conn.info.pop("kill_at_commit", None)
 
     @event.listens_for(Engine, "after_cursor_execute")
     def _after(conn, cursor, statement, *rest):
