@@ -23,7 +23,7 @@ from ..rules import active_plan
 from .loudness import Analysis, analyse
 from .parts import Library, ReadyPart, lookup, make_ready, recipe_key
 from .pool import run_all
-from .probe import AudioRefused, probe
+from .probe import AudioRefused, check_whole, probe
 from .store import CHUNK, copy_atomic
 
 MANIFEST_REQUIRED = ["file", "title", "kind", "scope"]
@@ -284,8 +284,10 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
         known = lookup(library, recipe_key(spec.sha256, audio[spec.year]))
         if known is not None:  # these very bytes were checked and made ready before
             return known
-        probe(spec.file, audio[spec.year])
-        return analyse(spec.file, audio[spec.year])
+        info = probe(spec.file, audio[spec.year])
+        found = analyse(spec.file, audio[spec.year])
+        check_whole(info, found.samples / found.sample_rate)
+        return found
 
     def checked(spec: SegmentSpec, a: Analysis | None, exc: BaseException | None) -> None:
         nonlocal done
