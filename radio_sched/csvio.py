@@ -59,7 +59,7 @@ def guess_legacy(data: bytes) -> str | None:
     """Which pre-Unicode Vietnamese encoding non-UTF-8 bytes look like: 'cp1258' (Windows, which
     Python reads), 'TCVN3' (ABC, the .VnTime fonts) or 'VNI'; None if none fits."""
     high = [(i, b) for i, b in enumerate(data) if b >= 0x80]
-    if not high:
+    if len(high) < 4:  # too little to tell
         return None
     try:
         text = nfc(data.decode("cp1258"))
