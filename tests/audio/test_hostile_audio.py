@@ -81,3 +81,30 @@ def test_things_that_are_not_audio_under_an_audio_name(add, tmp_path, kind):
     assert f"{kind}.mp3:" in res.output and "Traceback" not in res.output
     assert any(w in res.output for w in ("không phải tệp âm thanh", "không có luồng âm thanh",
                                          "không giải mã được")), res.output
+
+
+EVIL = '<img src=x onerror="alert(1)" data-evil>'
+
+
+def test_markup_in_titles_and_names_is_text_in_the_bundle_sheets(month, settings):
+    """The printable schedule and log sheet a station opens in its browser, from a bundle."""
+    import re
+
+    from sqlalchemy import update
+
+    from radio_sched.audio.bundle import iter_bundle
+    from radio_sched.models import Station
+    from radio_sched.render import render_month
+
+    month.execute(update(Segment).values(title=Segment.title + " " + EVIL))
+    month.execute(update(Station).where(Station.code == "18073").values(name="Nam Hà " + EVIL))
+    month.commit()
+    res = render_month(settings, month, "2024-03", station_ids=[
+        month.scalar(select(Station.id).where(Station.code == "18073"))])
+    sheets = {name.rsplit("/", 1)[-1]: data.decode("utf-8")
+              for name, data in iter_bundle(settings.schedules_root / res.stations[0].bundle.path)
+              if name.endswith(".html")}
+    assert sorted(sheets) == ["lich-phat.html", "so-nhat-ky.html"]
+    for name, html in sheets.items():
+        assert not re.search(r"<img[^>]*data-evil", html), name
+        assert "&lt;img src=x onerror=" in html, name
