@@ -205,6 +205,8 @@ def _register_errors(app: Flask) -> None:
         busy = as_busy(exc)  # another writer held the database too long: say so, not "error"
         if busy is not None:
             log.warning("database busy on %s %s: %s", request.method, request.path, exc)
+            if g.get("db") is not None:
+                g.db.rollback()  # the page below reads the user through the same session
             resp = error_response(503, busy.message)
             resp.headers["Retry-After"] = "30"
             return resp
