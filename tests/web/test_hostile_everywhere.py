@@ -16,6 +16,8 @@ from radio_sched.rules import DATA, load_rules
 from .conftest import csrf_token, login
 from .test_permissions import requests_for
 
+pytestmark = pytest.mark.all_backends
+
 EVIL = '<img src=x onerror="alert(1)" data-evil>'
 RAW = re.compile(r"<img[^>]*data-evil")
 
