@@ -162,6 +162,7 @@ def manifest_folder(tiny, tmp_path):
 @given(data=encoded(MANIFEST_HEADER, MANIFEST_COLUMNS))
 @example(data=(MANIFEST_HEADER + "a.wav,Bản tin <b>1</b>,service_guide,district:436,,,,vi,,ep-1\n")
          .encode())
+@example(data=(MANIFEST_HEADER + "x" * 300 + ".mp3,t,service_guide,province,,,,,,\n").encode())
 def test_segments_manifest_fuzz(tiny, manifest_folder, data):
     from radio_sched.audio.library import add_segments, specs_from_manifest
     from radio_sched.models import Segment

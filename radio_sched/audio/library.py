@@ -189,7 +189,7 @@ def specs_from_manifest(session: Session, path: Path | str, *, encoding: str | N
             file = (path.parent / rel) if rel else path.parent
         if not rel:
             errs.add(row, "file", M("a file name is required", "cần tên tệp"))
-        elif files is None and not file.is_file():
+        elif files is None and not _is_file(file):
             errs.add(row, "file", M("'{f}' does not exist (paths are relative to the manifest)",
                                     "không có tệp '{f}' (đường dẫn tính từ thư mục của tệp kê khai)",
                                     f=rel))
@@ -201,6 +201,14 @@ def specs_from_manifest(session: Session, path: Path | str, *, encoding: str | N
                                  name=shown, **{k: fields.get(k, "") for k in fields}))
     errs.raise_if_any()
     return specs
+
+
+def _is_file(path: Path) -> bool:
+    """A file there? A name too long or otherwise impossible for the file system is not one."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 # --- adding ----------------------------------------------------------------------------------------
