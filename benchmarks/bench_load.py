@@ -69,7 +69,8 @@ def get(port: int, path: str, headers: dict | None = None, *, timeout: float
 
 def station_client(port: int, token: str, sha: str, resume: bool, start: threading.Event,
                    out: Outcome, deadline: float, code: str) -> None:
-    """One station: the whole bundle, or (resume) a first part, then the rest from where it broke."""
+    """One station: the whole bundle, or (resume) a first part, then the rest from where it
+    broke."""
     start.wait()
     path = f"/d/{token}/{MONTH}/bundle"
     timeout = max(1.0, deadline - time.monotonic())
@@ -255,7 +256,8 @@ def main() -> None:
     print(f"  plan job: {job['status']} after {job['seconds']} s "
           f"(version {job['result'].get('version')}, {job['result'].get('stations')} stations, "
           f"{job['result'].get('airings')} airings){' ' + job['error'] if job['error'] else ''}")
-    print(f"  server memory: {res['server_mb']['idle']} MB idle, {res['server_mb']['peak']} MB peak")
+    mem = res["server_mb"]
+    print(f"  server memory: {mem['idle']} MB idle, {mem['peak']} MB peak")
     ok = not res["downloads_bad"] and not res["http_errors"] and job["status"] == "done"
     sys.exit(0 if ok else 1)
 

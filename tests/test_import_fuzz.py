@@ -130,8 +130,8 @@ def encoded(header, columns):
     row = st.one_of(st.tuples(*columns), st.tuples(*columns),
                     st.lists(st.one_of(*columns), max_size=width + 2)).map(",".join)
     text = st.lists(row, min_size=1, max_size=3).map(lambda rows: header + "\n".join(rows) + "\n")
-    return st.one_of(text.map(str.encode), text.map(str.encode), text.map(lambda t: t.encode("utf-16")),
-                     st.binary(max_size=120))
+    return st.one_of(text.map(str.encode), text.map(str.encode),
+                     text.map(lambda t: t.encode("utf-16")), st.binary(max_size=120))
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ TEXT = ("scope,session,start,weekdays,capacity_s\n"
 TCVN3 = (b"scope,session,start,weekdays,capacity_s\n"
          b"district:436,chi\xd2u,17:00,mon-sat,300\n"
          b"commune:18073,s\xb8ng s\xedm,05:00,daily,600\n"
-         b"# Ph\xad\xeang Nam H\xb5, Th\xb5nh ph\xe8 H\xb5 T\xdcnh: bu\xe9i ph\xb8t th\xad\xeang l\xd6\n")
+         b"# Ph\xad\xeang Nam H\xb5, Th\xb5nh ph\xe8 H\xb5 T\xdcnh: "
+         b"bu\xe9i ph\xb8t th\xad\xeang l\xd6\n")
 VNI = ("scope,session,start,weekdays,capacity_s\n"
        "district:436,chieàu,17:00,mon-sat,300\n"
        "commune:18073,saùng sôùm,05:00,daily,600\n"

@@ -73,8 +73,8 @@ def probe(path: Path | str, settings: AudioSettings) -> ProbeInfo:
     if fmt.get("format_name") == "wav":  # ffprobe measures a WAV by its size, not its header
         declared = _riff_declared_s(path)
     return ProbeInfo(str(path), size, fmt.get("format_name", ""), stream.get("codec_name", ""),
-                     int(stream.get("sample_rate") or 0), int(stream.get("channels") or 0), duration,
-                     declared)
+                     int(stream.get("sample_rate") or 0), int(stream.get("channels") or 0),
+                     duration, declared)
 
 
 def _riff_declared_s(path: Path) -> float | None:

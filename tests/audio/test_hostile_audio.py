@@ -41,7 +41,8 @@ def test_a_file_cut_short_is_refused_and_the_whole_one_goes_in(add, tmp_path):
     wav = make_audio(tmp_path / "thong-bao.wav", "sine", 8.0)  # RIFF says how many bytes follow
     res, stored = add(cut(mp3, 0.5, "ban-tin-cut.mp3"), cut(wav, 0.4, "thong-bao-cut.wav"))
     assert res.exit_code == 1 and stored == []
-    assert "ban-tin-cut.mp3: tệp bị cắt cụt: phần đầu tệp ghi dài 0:08 nhưng chỉ có 0:04" in res.output
+    assert "ban-tin-cut.mp3: tệp bị cắt cụt: phần đầu tệp ghi dài 0:08 nhưng chỉ có 0:04" \
+        in res.output
     assert "thong-bao-cut.wav: tệp bị cắt cụt" in res.output and "Traceback" not in res.output
     res, _ = add(cut(mp3, 0.5, "again.mp3"), lang="en")
     assert "the file is cut short: its header says it lasts 0:08" in res.output
@@ -72,7 +73,8 @@ def test_things_that_are_not_audio_under_an_audio_name(add, tmp_path, kind):
     elif kind == "html":  # a download page saved under the file's name
         path.write_text("<html><body>Không tìm thấy tệp</body></html>" * 100, encoding="utf-8")
     elif kind == "garbage_after_id3":
-        path.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10 + bytes(range(256)) * 400)
+        header = b"ID3\x03\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10
+        path.write_bytes(header + bytes(range(256)) * 400)
     else:
         ffmpeg("-f", "lavfi", "-i", "color=c=red:s=64x64:d=2", "-c:v", "mpeg4", "-f", "mp4",
                str(path))

@@ -1,5 +1,5 @@
-"""A real radio-sched command in a child process, with hooks to start it on cue, slow it, pause it or
-SIGKILL it at an exact database statement or file replacement.
+"""A real radio-sched command in a child process, with hooks to start it on cue, slow it, pause it
+or SIGKILL it at an exact database statement or file replacement.
 
     python tests/reliability/child.py [hooks] -- <radio-sched arguments>
 

@@ -26,12 +26,14 @@ def spawn(db_url: str, args: list[str], *, hooks: list[str] = (), settings=None,
     """Start `radio-sched --db URL [--library --schedules] ARGS` in a child process with hooks."""
     paths = []
     if settings is not None:
-        paths = ["--library", str(settings.library_root), "--schedules", str(settings.schedules_root)]
+        paths = ["--library", str(settings.library_root),
+                 "--schedules", str(settings.schedules_root)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RADIO_SCHED_LANG": lang, **(env or {})}
     env.pop("RADIO_SCHED_DB", None)
-    return subprocess.Popen([sys.executable, str(CHILD), *hooks, "--", "--db", db_url, *paths, *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            env=env, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(CHILD), *hooks, "--", "--db", db_url, *paths, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
+        text=True)
 
 
 def finish(proc: subprocess.Popen, timeout: float = 120) -> Done:
