@@ -70,6 +70,21 @@ class WebSettings:
     job_stale_s: float = 120.0  # a running job silent this long is taken as dead and unlocked
     job_progress_every_s: float = 0.5  # at most this often a job writes its progress
     download_max_age_s: int = 0  # bundles change by version; browsers revalidate with the ETag
+    login_failures_per_account: int = 5  # failed sign-ins for one account from one address ...
+    login_failures_per_address: int = 30  # ... or from one address for any account ...
+    login_window_s: int = 900  # ... within this window, then sign-in waits (HTTP 429)
+
+
+DB_WAIT_S = 30.0  # how long a writer waits for another one to finish before it says so
+
+
+def db_wait_s(env: dict[str, str] | None = None) -> float:
+    """Seconds a statement waits for a lock another writer holds (RADIO_SCHED_DB_WAIT_S)."""
+    env = os.environ if env is None else env
+    try:
+        return max(0.0, float(env.get("RADIO_SCHED_DB_WAIT_S") or DB_WAIT_S))
+    except ValueError:
+        return DB_WAIT_S
 
 
 TIMEZONE = "Asia/Ho_Chi_Minh"  # the stations' clock: what "today" means for reports and pages

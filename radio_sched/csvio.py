@@ -41,15 +41,64 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(name, _line_of(data, exc.start), None, M(
-                "the file is not UTF-8 text (a legacy Vietnamese encoding?); save it as UTF-8, "
-                "or give its encoding, e.g. --encoding cp1258",
-                "tệp không phải văn bản UTF-8 (bảng mã cũ?); hãy lưu lại dạng UTF-8, "
-                "hoặc cho biết bảng mã, ví dụ --encoding cp1258"))
+            raise InputError(name, _line_of(data, exc.start), None,
+                             _not_utf8(guess_legacy(data))) from None
     if "\x00" in text:
         raise InputError(name, None, None, M("the file is binary, not CSV text",
                                              "tệp là dữ liệu nhị phân, không phải văn bản CSV"))
     return nfc(text.lstrip("\ufeff"))
+
+
+# Vietnamese letters beyond ASCII, as NFC text has them (to judge a cp1258 decoding)
+_VIET = set(nfc("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"))
+_VIET |= {c.upper() for c in _VIET}
+_PUNCT = set("‘’“”–—…•€ ")
+
+
+def guess_legacy(data: bytes) -> str | None:
+    """Which pre-Unicode Vietnamese encoding non-UTF-8 bytes look like: 'cp1258' (Windows, which
+    Python reads), 'TCVN3' (ABC, the .VnTime fonts) or 'VNI'; None if none fits."""
+    high = [(i, b) for i, b in enumerate(data) if b >= 0x80]
+    if len(high) < 4:  # too little to tell
+        return None
+    try:
+        text = nfc(data.decode("cp1258"))
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        letters = sum(c in _VIET for c in text)
+        odd = sum(1 for c in text if ord(c) >= 0x80 and c not in _VIET and c not in _PUNCT)
+        if letters and not odd:  # every non-ASCII character became a Vietnamese letter
+            return "cp1258"
+    # TCVN3 puts ă â ê ô ơ ư đ and the toned a's at 0xA8-0xBF, where the others have symbols;
+    # VNI writes a vowel's marks as a second byte from 0xC0 up, right after the ASCII letter.
+    tcvn = sum(0xA8 <= b <= 0xBF for _, b in high)
+    after_letter = sum(b >= 0xC0 and i > 0 and chr(data[i - 1]).isalpha() for i, b in high)
+    if tcvn >= 0.2 * len(high):
+        return "TCVN3"
+    if after_letter >= 0.5 * len(high):
+        return "VNI"
+    return None
+
+
+def _not_utf8(guess: str | None):
+    if guess == "cp1258":
+        return M("the file is not UTF-8 text; it looks like Windows Vietnamese (cp1258): save it "
+                 "as UTF-8 ('CSV UTF-8' in Excel), or give its encoding: --encoding cp1258",
+                 "tệp không phải văn bản UTF-8; có vẻ là bảng mã Windows tiếng Việt (cp1258): hãy "
+                 "lưu lại dạng UTF-8 ('CSV UTF-8' trong Excel), hoặc cho biết bảng mã: "
+                 "--encoding cp1258")
+    if guess is not None:
+        return M("the file is not UTF-8 text; it looks like the old {enc} encoding, which this "
+                 "program does not read: convert it to Unicode (Unikey's converter, say) or save "
+                 "it as 'CSV UTF-8' in Excel",
+                 "tệp không phải văn bản UTF-8; có vẻ là bảng mã cũ {enc}, chương trình không đọc "
+                 "được: hãy chuyển sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) hoặc "
+                 "lưu lại dạng 'CSV UTF-8' trong Excel", enc=guess)
+    return M("the file is not UTF-8 text (a legacy Vietnamese encoding?); save it as UTF-8, "
+             "or give its encoding, e.g. --encoding cp1258",
+             "tệp không phải văn bản UTF-8 (bảng mã cũ?); hãy lưu lại dạng UTF-8, "
+             "hoặc cho biết bảng mã, ví dụ --encoding cp1258")
 
 
 def _line_of(data: bytes, offset: int) -> int:

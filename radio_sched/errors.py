@@ -32,6 +32,10 @@ class Conflict(UserError):
     exit_code = 3
 
 
+class Busy(Conflict):
+    """Another program held the database longer than we wait; nothing was changed."""
+
+
 class InputError(UserError):
     """One bad value in a file the user gave: names file, line and column and says what was expected."""
 

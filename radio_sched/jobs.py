@@ -165,9 +165,9 @@ class _Reporter:
         with self._lock:
             self.done, self.total = int(done), int(total)
         if time.monotonic() - self._last >= self.settings.job_progress_every_s or done >= total:
-            # Here, in the work's thread, only if the database is free at once (a render holds
-            # SQLite's write lock from its first bundle row to its commit: waiting here would
-            # cost every station half a second); else the heartbeat thread writes it.
+            # Here, in the work's thread, only if the database is free at once (the work's own
+            # transaction may hold SQLite's write lock, a plan storing its airings say: waiting
+            # here would cost half a second a report); else the heartbeat thread writes it.
             if not self.flush(wait=False):
                 self._wake.set()
 

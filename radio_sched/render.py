@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .audio.bundle import AiringAudio, BundleOutcome, Item, StationInfo, make_bundle
+from .audio.bundle import AiringAudio, BundleOutcome, Item, StationInfo, write_bundle
 from .audio.library import audio_settings
 from .audio.parts import Library, ReadyPart, lookup, make_gap, make_ready, recipe_key
 from .audio.pool import run_all
@@ -22,7 +22,7 @@ from .config import AudioSettings, Settings
 from .divisions import district_names, stations_in
 from .errors import NotFound, UserError
 from .i18n import M, Msg
-from .models import Plan, Schedule, Segment, Station, Unit
+from .models import Bundle, Plan, Schedule, Segment, Station, Unit
 from .periods import Period, PeriodError, parse_month
 from .rules import PlanRules, SessionLimits, active_plan, parse_rules
 from .schedules import current_schedule_ids, station_airings
@@ -91,7 +91,8 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
                  station_ids: Sequence[int] | None = None) -> RenderResult:
     """Render the current schedule of every station in scope for the month into its bundle.
     Parts are encoded once (jobs at a time), unique sessions joined once into the cache, bundles
-    rewritten only when their content changes. Bundle rows are added in the caller's transaction.
+    rewritten only when their content changes. Bundle rows are added together once every zip is
+    written (in the caller's transaction), so other writers are not held up meanwhile.
     station_ids narrows the scope to those stations (a re-plan renders the ones it changed)."""
     started = time.monotonic()
     try:
@@ -235,19 +236,28 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
     result.unique_sessions = len(unique)
 
     # --- bundles -----------------------------------------------------------------------------------
+    # Zips first, rows last: writing a zip only reads the database, so a long render holds no write
+    # lock (SQLite's is the whole database) until its rows go in together at the end. A render
+    # killed in between leaves zips no row names (never served); the next run adopts them.
     districts = district_names(session)
     provinces = {u.code: u.name for u in session.scalars(select(Unit).where(Unit.level == "province"))}
+    rows: list[Bundle] = []
     for st, sid, airings in work:
         info = StationInfo(st.id, st.code, st.name, districts.get(st.district_code or "", ""),
                            provinces.get(st.province_code, ""))
         plan = plans[sid]
-        outcome = make_bundle(session, settings, info, period, schedules[sid], per_station[st.id],
-                              audio=audio_by_schedule[sid], plan_name=plan.name if plan else "")
+        outcome, row = write_bundle(session, settings, info, period, schedules[sid],
+                                    per_station[st.id], audio=audio_by_schedule[sid],
+                                    plan_name=plan.name if plan else "")
+        if row is not None:
+            rows.append(row)
         result.stations.append(StationRender(st.code, st.name, schedules[sid].version,
                                              len(per_station[st.id]), outcome))
         result.airings += len(per_station[st.id])
         result.audio_s += sum(a.audio.duration_s for a in per_station[st.id])
         tick()
+    session.add_all(rows)
+    session.flush()
     result.wall_s = time.monotonic() - started
     log.info("rendered %s for %s: %d airings, %d unique sessions (%d joined now), %d parts encoded",
              period.label, scope, result.airings, result.unique_sessions, result.sessions_rendered,

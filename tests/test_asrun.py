@@ -11,6 +11,8 @@ from radio_sched.models import AsRun
 
 from .web.data import add_schedule, station
 
+pytestmark = pytest.mark.all_backends
+
 TODAY = dt.date(2024, 3, 20)
 
 

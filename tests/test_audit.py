@@ -19,6 +19,8 @@ from radio_sched.scopes import Scope
 from .scheduler.conftest import add_content, province  # noqa: F401 - fixture
 from .test_replan import airings_of
 
+pytestmark = pytest.mark.all_backends
+
 FEB, MARCH = parse_month("2024-02"), parse_month("2024-03")
 TODAY = dt.date(2024, 4, 5)
 

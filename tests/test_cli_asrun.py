@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from radio_sched.models import AsRun, Bundle, Schedule, Station
@@ -12,6 +13,8 @@ from radio_sched.planning import plan_month
 from .helpers import write
 from .scheduler.conftest import province  # noqa: F401 - fixture
 from .test_replan import airings_of, checked
+
+pytestmark = pytest.mark.all_backends
 
 MARCH = parse_month("2024-03")
 

@@ -2,10 +2,13 @@
 
 import hashlib
 
+import pytest
 from sqlalchemy import select
 
 from radio_sched.models import DownloadToken, Station
 from radio_sched.tokens import create_token, list_tokens, resolve_token, revoke_token
+
+pytestmark = pytest.mark.all_backends
 
 
 def test_create_resolve_revoke(tiny):

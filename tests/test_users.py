@@ -9,6 +9,8 @@ from radio_sched.scopes import Scope
 from radio_sched.users import (StationPass, add_user, authenticate, can_manage, can_see, list_users,
                                session_stamp, set_active, set_password)
 
+pytestmark = pytest.mark.all_backends
+
 
 def stations(session):
     return {s.code: s for s in session.scalars(select(Station))}

@@ -246,6 +246,20 @@ def make_bundle(db: DbSession, settings: Settings, station: StationInfo, month: 
                 plan_name: str) -> BundleOutcome:
     """The station's bundle for the month: reused if its content is unchanged, else a new version
     written atomically and recorded as a Bundle row (in the caller's transaction)."""
+    outcome, row = write_bundle(db, settings, station, month, schedule, airings, audio=audio,
+                                plan_name=plan_name)
+    if row is not None:
+        db.add(row)
+        db.flush()
+    return outcome
+
+
+def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month: Period,
+                 schedule: Schedule, airings: list[AiringAudio], *, audio: AudioSettings,
+                 plan_name: str) -> tuple[BundleOutcome, Bundle | None]:
+    """make_bundle without the write to the database: the zip is written (atomically) if its
+    content is new, and the Bundle row that records it is returned for the caller to add. Only
+    reads the database, so a caller writing many zips holds no write lock meanwhile."""
     root = Path(settings.schedules_root)
     lang = settings.lang
     entries = _entries(station, month, airings, audio, plan_name, lang)
@@ -275,7 +289,7 @@ def make_bundle(db: DbSession, settings: Settings, station: StationInfo, month: 
         final = root / latest.path
         old = read_manifest(final)
         if old is not None and old.get("content_key") == key:
-            return outcome(latest, "unchanged")
+            return outcome(latest, "unchanged"), None
         if old is None:  # the zip went missing: the same content rebuilds it byte for byte
             old_version = db.get(Schedule, latest.schedule_id).version
             tmp = temp_path(final)
@@ -284,7 +298,7 @@ def make_bundle(db: DbSession, settings: Settings, station: StationInfo, month: 
                 _write_zip(tmp, entries, manifest(latest.version, old_version), month)
                 if sha256_file(tmp) == latest.sha256:
                     os.replace(tmp, final)
-                    return outcome(latest, "restored")
+                    return outcome(latest, "restored"), None
             finally:
                 tmp.unlink(missing_ok=True)
 
@@ -307,9 +321,7 @@ def make_bundle(db: DbSession, settings: Settings, station: StationInfo, month: 
             tmp.unlink(missing_ok=True)
     row = Bundle(station_id=station.id, month=month.label, version=version, schedule_id=schedule.id,
                  path=rel, sha256=sha256_file(final), size=final.stat().st_size)
-    db.add(row)
-    db.flush()
-    return outcome(row, status)
+    return outcome(row, status), row
 
 
 def iter_bundle(path: Path) -> Iterator[tuple[str, bytes]]:

@@ -23,7 +23,7 @@ from ..rules import active_plan
 from .loudness import Analysis, analyse
 from .parts import Library, ReadyPart, lookup, make_ready, recipe_key
 from .pool import run_all
-from .probe import AudioRefused, probe
+from .probe import AudioRefused, check_whole, probe
 from .store import CHUNK, copy_atomic
 
 MANIFEST_REQUIRED = ["file", "title", "kind", "scope"]
@@ -189,7 +189,7 @@ def specs_from_manifest(session: Session, path: Path | str, *, encoding: str | N
             file = (path.parent / rel) if rel else path.parent
         if not rel:
             errs.add(row, "file", M("a file name is required", "cần tên tệp"))
-        elif files is None and not file.is_file():
+        elif files is None and not _is_file(file):
             errs.add(row, "file", M("'{f}' does not exist (paths are relative to the manifest)",
                                     "không có tệp '{f}' (đường dẫn tính từ thư mục của tệp kê khai)",
                                     f=rel))
@@ -201,6 +201,14 @@ def specs_from_manifest(session: Session, path: Path | str, *, encoding: str | N
                                  name=shown, **{k: fields.get(k, "") for k in fields}))
     errs.raise_if_any()
     return specs
+
+
+def _is_file(path: Path) -> bool:
+    """A file there? A name too long or otherwise impossible for the file system is not one."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 # --- adding ----------------------------------------------------------------------------------------
@@ -284,8 +292,10 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
         known = lookup(library, recipe_key(spec.sha256, audio[spec.year]))
         if known is not None:  # these very bytes were checked and made ready before
             return known
-        probe(spec.file, audio[spec.year])
-        return analyse(spec.file, audio[spec.year])
+        info = probe(spec.file, audio[spec.year])
+        found = analyse(spec.file, audio[spec.year])
+        check_whole(info, found.samples / found.sample_rate)
+        return found
 
     def checked(spec: SegmentSpec, a: Analysis | None, exc: BaseException | None) -> None:
         nonlocal done

@@ -11,6 +11,9 @@ from ..i18n import M, Msg
 from .tools import ToolFailed, run
 
 
+TRUNCATION_SLACK_S = 0.5  # more missing than this (or 2 %) and a file is taken as cut short
+
+
 class AudioRefused(Exception):
     """A file that cannot become a segment, with the reason in both languages."""
 
@@ -31,6 +34,7 @@ class ProbeInfo:
     sample_rate: int
     channels: int
     duration_s: float | None  # None when the container does not say (raw streams)
+    declared_s: float | None = None  # what the header promises (None if ffprobe only estimates)
 
 
 def probe(path: Path | str, settings: AudioSettings) -> ProbeInfo:
@@ -46,9 +50,9 @@ def probe(path: Path | str, settings: AudioSettings) -> ProbeInfo:
     if size == 0:
         raise AudioRefused(path, M("the file is empty (0 bytes)", "tệp rỗng (0 byte)"))
     try:
-        out = run("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                              str(path)]).stdout
-        data = json.loads(out or b"{}")
+        proc = run("ffprobe", ["-v", "warning", "-print_format", "json", "-show_format",
+                               "-show_streams", str(path)])
+        data = json.loads(proc.stdout or b"{}")
     except (ToolFailed, json.JSONDecodeError) as exc:
         detail = exc.detail if isinstance(exc, ToolFailed) else str(exc)
         raise AudioRefused(path, M("not an audio file that ffmpeg can read ({detail})",
@@ -64,8 +68,52 @@ def probe(path: Path | str, settings: AudioSettings) -> ProbeInfo:
             "the file lasts {d}, longer than the {m} a segment may last",
             "tệp dài {d}, quá thời lượng tối đa {m} của một mục phát",
             d=clock(duration), m=clock(settings.max_segment_s)))
+    estimated = b"Estimating duration from bitrate" in (proc.stderr or b"")
+    declared = None if estimated else duration
+    if fmt.get("format_name") == "wav":  # ffprobe measures a WAV by its size, not its header
+        declared = _riff_declared_s(path)
     return ProbeInfo(str(path), size, fmt.get("format_name", ""), stream.get("codec_name", ""),
-                     int(stream.get("sample_rate") or 0), int(stream.get("channels") or 0), duration)
+                     int(stream.get("sample_rate") or 0), int(stream.get("channels") or 0),
+                     duration, declared)
+
+
+def _riff_declared_s(path: Path) -> float | None:
+    """Seconds of audio a WAV's header promises (its data chunk's size over the byte rate)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return None
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    pos, byte_rate = 12, 0
+    while pos + 8 <= len(head):
+        chunk, size = head[pos:pos + 4], int.from_bytes(head[pos + 4:pos + 8], "little")
+        if chunk == b"fmt " and pos + 20 <= len(head):
+            byte_rate = int.from_bytes(head[pos + 16:pos + 20], "little")
+        elif chunk == b"data":
+            # 0 and 0xFFFFFFFF are what streaming writers put before they know the size
+            if not byte_rate or size in (0, 0xFFFFFFFF):
+                return None
+            return size / byte_rate
+        pos += 8 + size + (size & 1)
+    return None
+
+
+def check_whole(info: ProbeInfo, decoded_s: float) -> None:
+    """Refuse a file whose header promises more audio than it holds: an upload or copy cut short
+    (a dropped 4G link) would otherwise air as a shorter, cut-off segment. A length the container
+    only estimates from the bitrate says nothing about this, and a few frames' difference is the
+    encoder's padding."""
+    declared = info.declared_s
+    if declared is None:
+        return
+    if declared - decoded_s > max(TRUNCATION_SLACK_S, 0.02 * declared):
+        raise AudioRefused(info.path, M(
+            "the file is cut short: its header says it lasts {d}, but it holds only {k} of audio "
+            "(an interrupted upload or copy?); send the whole file again",
+            "tệp bị cắt cụt: phần đầu tệp ghi dài {d} nhưng chỉ có {k} âm thanh (tải lên hoặc sao "
+            "chép bị ngắt?); hãy gửi lại tệp đầy đủ", d=clock(declared), k=clock(decoded_s)))
 
 
 def _float(value) -> float | None:

@@ -88,11 +88,13 @@ def emit(rows: Sequence[Sequence[Any]], header: Sequence[str], fmt: str = "table
         click.echo(json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False, indent=2,
                               default=str))
         return
-    if fmt == "csv":
+    if fmt == "csv":  # opened in a spreadsheet: a title like =HYPERLINK(...) stays text
+        from ..csvio import safe_cell
+
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(keys or header)
-        w.writerows(rows)
+        w.writerows([safe_cell(c) for c in r] for r in rows)
         click.echo(out.getvalue(), nl=False)
         return
     cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in r] for r in rows]

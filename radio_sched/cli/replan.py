@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,9 +12,11 @@ from ..i18n import M, get_lang, tr
 from ..jobs import held
 from ..periods import PeriodError, parse_date
 from ..render import render_month
-from ..replan import ReplanResult, replan_month
 from ..scopes import PROVINCE
 from .common import AppContext, chosen_scope, month_arg, pass_app, progress_callback, scope_option
+
+if TYPE_CHECKING:
+    from ..replan import ReplanResult
 
 
 @click.command("replan")
@@ -47,6 +50,8 @@ def replan_cmd(app: AppContext, month, from_day, scope_text, district_code, stat
     with app.session() as session:
         scope = chosen_scope(session, scope_text, district_code, station_code, on=period.start,
                              until=period.end) or PROVINCE
+    from ..replan import replan_month  # here: OR-Tools loads in a second, other commands need not
+
     with held(app.settings.db_url, "replan", period.label, str(scope)), app.session() as session:
         res = replan_month(session, period, day, scope, seed=seed, time_limit=time_limit,
                            jobs=jobs, workers=workers,

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException, RequestedRangeNotSatisfiable
 
 from ..config import Settings, WebSettings, from_env, normalize_db_url
-from ..db import require_current
+from ..db import as_busy, require_current
 from ..errors import Conflict, NotFound, RadioSchedError
 from ..i18n import M, Msg, get_lang, set_lang, tr
 from . import common
@@ -202,6 +202,14 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _internal(exc: Exception):
+        busy = as_busy(exc)  # another writer held the database too long: say so, not "error"
+        if busy is not None:
+            log.warning("database busy on %s %s: %s", request.method, request.path, exc)
+            if g.get("db") is not None:
+                g.db.rollback()  # the page below reads the user through the same session
+            resp = error_response(503, busy.message)
+            resp.headers["Retry-After"] = "30"
+            return resp
         if app.testing and not app.config.get("INTERNAL_ERROR_PAGE"):
             raise exc  # tests see the real failure
         log.exception("internal error on %s %s", request.method, request.path)

@@ -14,6 +14,8 @@ from radio_sched.models import BEGINNING, Segment
 from ..helpers import write
 from .helpers import decoded_samples, ebur128, make_audio
 
+pytestmark = pytest.mark.all_backends
+
 
 def sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()

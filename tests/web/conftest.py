@@ -71,7 +71,9 @@ def site(tiny, db_url, tmp_path) -> Site:
 
 @pytest.fixture
 def app(site):
-    app = create_app({"DB_URL": site.db_url, "SCHEDULES_ROOT": str(site.root), "TESTING": True})
+    # a key given here: on PostgreSQL the app would otherwise keep one in its instance folder
+    app = create_app({"DB_URL": site.db_url, "SCHEDULES_ROOT": str(site.root), "TESTING": True,
+                      "SECRET_KEY": "test-only key, at least 32 characters long"})
     yield app
     dispose_side_engines()
 

@@ -2,12 +2,15 @@
 
 import hashlib
 
+import pytest
 from sqlalchemy import func, select
 
 from radio_sched.db import session_scope
 from radio_sched.models import AsRun
 
 from .conftest import csrf_token
+
+pytestmark = pytest.mark.all_backends
 
 
 def bearer(site):

@@ -13,6 +13,7 @@ from radio_sched.web import create_app
 from .conftest import PASSWORD, csrf_token, login, post_form
 
 
+@pytest.mark.all_backends
 def test_sign_in_sends_each_role_home(app, site):
     for user, home in [("so", "/department/"), ("d436", "/district/436/"),
                        ("op18073", "/station/18073/")]:
@@ -23,6 +24,7 @@ def test_sign_in_sends_each_role_home(app, site):
         assert c.get("/").headers["Location"] == home
 
 
+@pytest.mark.all_backends
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, site):
     a = login(client, "op18073", "wrong password")
     b = login(client, "nobody", PASSWORD)
@@ -31,6 +33,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, site):
     assert client.get("/station/18073/2024-03/").status_code == 302
 
 
+@pytest.mark.all_backends
 def test_next_is_followed_only_within_the_site(client, site):
     token = csrf_token(client)
     for target, expect in [("/station/18073/2024-03/", "/station/18073/2024-03/"),
@@ -43,6 +46,7 @@ def test_next_is_followed_only_within_the_site(client, site):
         token = csrf_token(client)  # signing in starts a fresh session
 
 
+@pytest.mark.all_backends
 def test_forms_without_csrf_token_are_refused(client, site):
     r = client.post("/login", data={"username": "op18073", "password": PASSWORD})
     assert r.status_code == 400 and "Biểu mẫu đã hết hạn" in r.get_data(as_text=True)
@@ -57,6 +61,7 @@ def test_forms_without_csrf_token_are_refused(client, site):
     assert client.get("/station/18073/2024-03/").status_code == 302
 
 
+@pytest.mark.all_backends
 def test_disabling_or_a_new_password_ends_open_sessions(app, site, as_user):
     a, b = as_user("op18073"), as_user("d436")
     with session_scope(site.db_url) as s:
@@ -67,6 +72,7 @@ def test_disabling_or_a_new_password_ends_open_sessions(app, site, as_user):
     assert login(app.test_client(), "d436", "a new password").status_code == 302
 
 
+@pytest.mark.all_backends
 def test_language_by_query_then_cookie(as_user):
     c = as_user("op18073")
     page = c.get("/station/18073/2024-03/").get_data(as_text=True)
@@ -79,6 +85,7 @@ def test_language_by_query_then_cookie(as_user):
     assert "Lịch phát sóng" in c.get("/station/18073/2024-03/?lang=fr").get_data(as_text=True)
 
 
+@pytest.mark.all_backends
 def test_security_headers_and_cookie_flags(client, site):
     r = login(client, "op18073")
     cookie = r.headers["Set-Cookie"]

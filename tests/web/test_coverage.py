@@ -15,6 +15,8 @@ from radio_sched.db import session_scope
 from radio_sched.models import Station
 from radio_sched.rules import DATA, load_rules
 
+pytestmark = pytest.mark.all_backends
+
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,15 @@
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from radio_sched.db import session_scope
 from radio_sched.models import Blackout, SessionTemplate
 
 from .conftest import post_form
+
+pytestmark = pytest.mark.all_backends
 
 PAGE = "/district/436/2024-03/"
 

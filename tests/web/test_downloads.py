@@ -12,6 +12,8 @@ from radio_sched.tokens import revoke_token
 
 from .data import add_bundle, station
 
+pytestmark = pytest.mark.all_backends
+
 URL = "/station/18073/2024-03/bundle"
 
 

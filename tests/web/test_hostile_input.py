@@ -3,6 +3,7 @@
 import unicodedata
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from radio_sched.config import WebSettings
@@ -12,11 +13,14 @@ from radio_sched.web import create_app
 
 from .conftest import csrf_token, login, post_form
 
+pytestmark = pytest.mark.all_backends
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_an_oversize_upload_is_refused_with_a_message(site):
-    app = create_app({"DB_URL": site.db_url, "TESTING": True, "WEB": WebSettings(max_upload_mb=1)})
+    app = create_app({"DB_URL": site.db_url, "TESTING": True, "WEB": WebSettings(max_upload_mb=1),
+                      "SECRET_KEY": "test-only key, at least 32 characters long"})
     c = app.test_client()
     login(c, "op18073")
     big = b"station,date,session,status\n" + b"18073,2024-03-01,s\xc3\xa1ng,aired\n" * 60_000

@@ -11,6 +11,8 @@ from radio_sched.rules import DATA, load_rules
 
 from .conftest import csrf_token, login
 
+pytestmark = pytest.mark.all_backends
+
 STATIONS = {"18073": "436", "18202": "440"}
 # who may see what: written out by hand, not computed with the code under test
 SEES_STATION = {"so": {"18073", "18202"}, "d436": {"18073"}, "d440": {"18202"},

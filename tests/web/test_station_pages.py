@@ -2,12 +2,15 @@
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from radio_sched.db import session_scope
 from radio_sched.models import AsRun, DownloadToken
 
 from .conftest import post_form
+
+pytestmark = pytest.mark.all_backends
 
 PAGE = "/station/18073/2024-03/"
 
