@@ -19,10 +19,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable, Sequence
 
+from ..config import SchedulerWeights
 from .canonical import canonical, restore
 from .instance import Problem, Solution, StationInstance
 from .obligations import obligations, requirement
 from .parallel import solve_all
+
+BASE_WEIGHT = SchedulerWeights().obligation  # solve_stations solves with the default weights
 
 
 def _open(slots):
@@ -60,13 +63,25 @@ def relaxed(members: Sequence[Problem], pick=min) -> Problem:
 def proven(restricted: Solution, relaxed_: Solution) -> bool:
     """The restricted schedule reaches the relaxed lower bound: optimal for the whole group."""
     return (restricted.status in ("optimal", "feasible") and restricted.objective is not None
-            and relaxed_.bound is not None and restricted.objective <= relaxed_.bound + 1e-6)
+            and relaxed_.bound is not None and restricted.objective <= relaxed_.bound + 1e-6
+            and _ceiling(relaxed_) + _ceiling(restricted) < BASE_WEIGHT)
+
+
+def _ceiling(sol: Solution) -> float:
+    """What every term but the obligations can cost together in the solved model.
+
+    A model weighs an obligation airing above its ceiling (model.set_objective), so objectives of
+    two models compare only when both weigh obligations alike. A member's ceiling is at most the
+    relaxed one's (fewer choices, the same requirements) or, when the restricted schedule is
+    taken, the relaxed one's plus the restricted one's (its soft needs lie between theirs): below
+    the base weight, every member's model uses the base weight too."""
+    return sol.stats.get("ceiling", float("inf"))
 
 
 def fits(member: Problem, rep: Problem, sol: Solution, proof: bool = True) -> bool:
     """Does the shared schedule hold, and stay optimal, with the member's own lengths and closed
     sessions? (proof: the schedule must be proved optimal itself; else the caller proved it.)"""
-    if (proof and sol.status != "optimal") or sol.shortfalls:
+    if (proof and (sol.status != "optimal" or _ceiling(sol) >= BASE_WEIGHT)) or sol.shortfalls:
         return False
     durations = {s.slug: s.duration_ms for s in member.segments}
     local = {s.slug for s in member.segments if s.local}
@@ -97,7 +112,9 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
                    time_limit: float | None = None, workers: int = 1,
                    progress: Callable[[int, int], None] | None = None
                    ) -> tuple[dict[int, Solution], dict]:
-    """{station id: solution} for every station, and how much was shared."""
+    """{station id: solution} for every station, and how much was shared.
+
+    progress(done, total) counts stations whose schedule is known, as the CP-SAT runs finish."""
     kw = dict(jobs=jobs, seed=seed, time_limit=time_limit, workers=workers)
     canon = [canonical(si.problem) for si in stations]
     shapes = [shape(cp) for cp, _ in canon]
@@ -125,29 +142,65 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
             for m in ms:
                 exact[m] = len(reps)
                 reps.append(m)
-    first = solve_all(reps, progress=progress, **kw)
-    out: dict[int, Solution] = {}
-    alone: dict[Problem, int] = {}
-    pending = []
-    for si, (cp, back), key in zip(stations, canon, shapes):
-        lo, hi = sub.get((key, _closed(cp)), (None, None))
+    # each station is decided as soon as the runs its answer depends on are done
+    needs: list[tuple[int, ...]] = []
+    for (cp, _), key in zip(canon, shapes):
         if cp in exact:
-            sol = first[exact[cp]]
-        elif hi is not None and proven(first[hi], first[lo]) and fits(cp, reps[hi], first[hi], proof=False):
-            sol = dataclasses.replace(first[hi], bound=first[lo].bound)
-        elif lo is not None and fits(cp, reps[lo], first[lo]):
-            sol = first[lo]
-        elif key in wide and fits(cp, reps[wide[key]], first[wide[key]]):
-            sol = first[wide[key]]
-        else:
-            alone.setdefault(cp, len(alone))
-            pending.append((si, cp, back))
+            needs.append((exact[cp],))
             continue
-        out[si.station.id] = restore(sol, back)
-    second = solve_all(list(alone), progress=progress, **kw) if alone else []
-    for si, cp, back in pending:
-        out[si.station.id] = restore(second[alone[cp]], back)
-    runs = list(first) + list(second)
+        runs = sub.get((key, _closed(cp)), ())
+        needs.append(tuple(runs) + ((wide[key],) if key in wide else ()))
+    waiting: dict[int, list[int]] = {}
+    for k, runs in enumerate(needs):
+        for r in runs:
+            waiting.setdefault(r, []).append(k)
+    left = [len(runs) for runs in needs]
+    first: dict[int, Solution] = {}
+    decided: dict[int, Solution] = {}  # station index -> canonical solution
+    total = len(stations)
+
+    def tell() -> None:
+        if progress:
+            progress(len(decided), total)
+
+    def decide(k: int) -> Solution | None:
+        cp, key = canon[k][0], shapes[k]
+        if cp in exact:
+            return first[exact[cp]]
+        lo, hi = sub.get((key, _closed(cp)), (None, None))
+        if hi is not None and proven(first[hi], first[lo]) and fits(cp, reps[hi], first[hi], proof=False):
+            return dataclasses.replace(first[hi], bound=first[lo].bound)
+        if lo is not None and fits(cp, reps[lo], first[lo]):
+            return first[lo]
+        if key in wide and fits(cp, reps[wide[key]], first[wide[key]]):
+            return first[wide[key]]
+        return None
+
+    def ran(n: int, sol: Solution) -> None:
+        first[n] = sol
+        for k in waiting.get(n, ()):
+            left[k] -= 1
+            if left[k] == 0 and (found := decide(k)) is not None:
+                decided[k] = found
+        tell()
+
+    solve_all(reps, solved=ran, **kw)
+    alone: dict[Problem, list[int]] = {}  # in station order, so that the runs are numbered alike
+    for k in range(total):
+        if k not in decided:
+            alone.setdefault(canon[k][0], []).append(k)
+    second: list[Solution] = []
+    if alone:
+        order = list(alone)
+
+        def ran_alone(n: int, sol: Solution) -> None:
+            for k in alone[order[n]]:
+                decided[k] = sol
+            tell()
+
+        second = solve_all(order, solved=ran_alone, **kw)
+    out = {si.station.id: restore(decided[k], canon[k][1]) for k, si in enumerate(stations)}
+    runs = list(first.values()) + second
     stats = {"shapes": len(set(shapes)), "solved": len(reps) + len(alone), "alone": len(alone),
              "exact": len({cp for cp, _ in canon}),
              # CPU seconds summed over the runs (in parallel processes when jobs > 1)
