@@ -18,6 +18,7 @@ from .errors import NotFound, RadioSchedError, UserError
 from .i18n import M, get_lang
 from .models import Schedule, ScheduleStation
 from .periods import Period
+from .progress import Stages
 from .schedules import current_schedule_ids
 from .scheduler import bridge
 from .scheduler.instance import Solution
@@ -88,20 +89,23 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
     time_limit is CP-SAT deterministic seconds per distinct station problem (the same run gives the
     same schedule). pinned/reference: {station_id: [(date, session, (slug, ...))]}; history:
     {station_id: [(date, session, slug, kind)]} (default: the current schedules of earlier months).
-    strict: any shortfall raises ShortfallError and nothing is stored.
+    strict: any shortfall raises ShortfallError and nothing is stored. progress(done, total) counts
+    four steps a station: built, solved, checked, stored (progress.Stages).
     """
     settings = SchedulerSettings()
     workers = workers or settings.workers
+    steps = Stages(progress, 4)
     t0 = time.perf_counter()
     inst = bridge.build_month(session, month, scope, history=history, pinned=pinned,
-                              freeze_before=freeze_before, reference=reference, station_ids=station_ids)
+                              freeze_before=freeze_before, reference=reference, station_ids=station_ids,
+                              progress=steps.stage(0))
     t1 = time.perf_counter()
     solutions, shared = solve_stations(inst.stations, jobs=jobs, seed=seed, time_limit=time_limit,
-                                       workers=workers, progress=progress)
+                                       workers=workers, progress=steps.stage(1))
     log.info("%s %s: %d stations, %d CP-SAT runs (%s)", month.label, inst.scope, len(inst.stations),
              shared["solved"], shared)
     t2 = time.perf_counter()
-    issues = check_solutions(inst, solutions)
+    issues = check_solutions(inst, solutions, progress=steps.stage(2))
     t_check = time.perf_counter() - t2
     if issues:
         raise ScheduleInvalid(M("the produced schedule breaks rules (a bug); nothing was stored:\n{x}",
@@ -123,7 +127,8 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
                   stats={**shared, "stations": len(inst.stations),
                          "build_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
                          "time_limit": time_limit, "jobs": jobs})
-    sch = store(session, inst, solutions, header=header)
+    sch = store(session, inst, solutions, header=header, progress=steps.stage(3))
+    steps.finish()
     t3 = time.perf_counter()
     sch.wall_s = t3 - t0
     sch.stats = dict(sch.stats, check_s=round(t_check, 3), store_s=round(t3 - t2 - t_check, 3))
@@ -141,13 +146,15 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0, penalties=penalties, sharing=shared)
 
 
-def check_solutions(inst: bridge.MonthInstance, solutions: dict[int, Solution]
-                    ) -> list[tuple[str, Issue]]:
+def check_solutions(inst: bridge.MonthInstance, solutions: dict[int, Solution], *,
+                    progress: Progress | None = None) -> list[tuple[str, Issue]]:
     """The validator over every station: (station code, issue) for each thing wrong."""
     out = []
-    for si in inst.stations:
+    for n, si in enumerate(inst.stations, 1):
         sol = solutions[si.station.id]
         out += [(si.station.code, i) for i in validate(si.problem, sol.airings, sol.shortfalls)]
+        if progress:
+            progress(n, len(inst.stations))
     return out
 
 

@@ -29,6 +29,7 @@ from .models import AsRun, Schedule, ScheduleStation, Station
 from .outcomes import Outcome, outcomes, presumed_aired
 from .periods import Period
 from .planning import ScheduleInvalid, check_solutions
+from .progress import Stages
 from .schedules import current_schedule_ids
 from .scheduler import bridge
 from .scheduler.obligations import Obligation
@@ -89,8 +90,10 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                  workers: int | None = None, progress: Progress | None = None,
                  created_by: str | None = None) -> ReplanResult:
     """Plan month again from replan_from with make-goods; store a new version only if the days from
-    replan_from change for some station (running it twice stores nothing the second time)."""
+    replan_from change for some station (running it twice stores nothing the second time).
+    progress(done, total) counts four steps a station: built, solved, checked, stored."""
     t0 = time.perf_counter()
+    steps = Stages(progress, 4)
     scope = scope or PROVINCE
     if not month.start <= replan_from <= month.end:
         raise UserError(M("--from {d} is not in {m}", "--from {d} không thuộc tháng {m}",
@@ -110,13 +113,13 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
     pinned = {sid: _as_aired(rows) for sid, rows in before.items()}
     reference = bridge.current_airings_by_station(session, month, ids)
     inst = bridge.build_month(session, month, scope, pinned=pinned, freeze_before=replan_from,
-                              reference=reference, station_ids=ids)
+                              reference=reference, station_ids=ids, progress=steps.stage(0))
     t1 = time.perf_counter()
     workers = workers or SchedulerSettings().workers
     solutions, shared = solve_stations(inst.stations, jobs=jobs, seed=seed, time_limit=time_limit,
-                                       workers=workers, progress=progress)
+                                       workers=workers, progress=steps.stage(1))
     t2 = time.perf_counter()
-    issues = check_solutions(inst, solutions)
+    issues = check_solutions(inst, solutions, progress=steps.stage(2))
     t_check = time.perf_counter() - t2
     if issues:
         raise ScheduleInvalid(M("the re-planned schedule breaks rules (a bug); nothing was stored:\n{x}",
@@ -150,9 +153,11 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                              "build_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
                              "check_s": round(t_check, 3), "time_limit": time_limit, "jobs": jobs,
                              "past": dict(Counter(statuses))})
-        sch = store(session, sub, {i: solutions[i] for i in changed_ids}, header=header)
+        sch = store(session, sub, {i: solutions[i] for i in changed_ids}, header=header,
+                    progress=steps.stage(3))
         sch.wall_s = time.perf_counter() - t0
         session.flush()
+    steps.finish()
     t3 = time.perf_counter()
     log.info("replan %s from %s for %s: %d stations solved, %d changed", month.label, replan_from,
              scope, len(ids), len(changed_ids))

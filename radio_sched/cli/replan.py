@@ -50,7 +50,7 @@ def replan_cmd(app: AppContext, month, from_day, scope_text, district_code, stat
     with held(app.settings.db_url, "replan", period.label, str(scope)), app.session() as session:
         res = replan_month(session, period, day, scope, seed=seed, time_limit=time_limit,
                            jobs=jobs, workers=workers,
-                           progress=progress_callback(tr("Solving", "Đang giải")))
+                           progress=progress_callback(tr("Re-planning", "Đang lập lại lịch")))
         if render and res.changed_ids:
             try:
                 rendered = render_month(app.settings, session, period, scope, jobs=jobs,

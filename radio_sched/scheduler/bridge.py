@@ -88,8 +88,9 @@ def _ms(seconds: float) -> int:
 def build_month(session: Session, month: Period, scope: Scope | None = None, *,
                 history: History | None = None, pinned: Airings | None = None,
                 freeze_before: dt.date | None = None, reference: Airings | None = None,
-                station_ids: Sequence[int] | None = None) -> MonthInstance:
-    """Read everything a month's plan needs for the stations in scope into plain problems."""
+                station_ids: Sequence[int] | None = None, progress=None) -> MonthInstance:
+    """Read everything a month's plan needs for the stations in scope into plain problems;
+    progress(done, total) counts the stations built."""
     scope = scope or PROVINCE
     plan_row, plan = active_plan(session, month.start.year)
     stations = stations_in(session, scope, on=month.start, until=month.end)
@@ -100,6 +101,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
         raise UserError(M("no station in {scope} is on the air in {month}",
                           "không có đài nào thuộc {scope} hoạt động trong tháng {month}",
                           scope=str(scope), month=month.label))
+    if progress:
+        progress(0, len(stations))
     limits = limits_of(session, plan)
     lo, hi = horizon(plan.rules, month.start, month.end)
     templates = list(session.scalars(select(SessionTemplate)))
@@ -150,6 +153,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
         problem = Problem(month.start, month.end, slots, seg_list, rules, limits, future, hist, pins,
                           freeze_before, ref)
         out.append(StationInstance(StationInfo(st.id, st.code, st.name, st.district_code), problem))
+        if progress:
+            progress(len(out), len(stations))
     return MonthInstance(month, str(scope), plan_row.id, plan, out, meta)
 
 

@@ -73,8 +73,11 @@ def test_a_replan_with_history_pins_and_a_reference_shares_runs(province, spy):
     lost = [{"station": "18073", "date": str(d), "session": s, "status": "missed", "reason": "bão"}
             for d, s, _ in current[ids["18073"]] if d.day in (11, 12)]
     record_asrun(province, lost, "csv", "test", today=dt.date(2024, 4, 1))
-    res = replan_month(province, MARCH, dt.date(2024, 3, 14), jobs=1)
+    seen = []
+    res = replan_month(province, MARCH, dt.date(2024, 3, 14), jobs=1,
+                       progress=lambda done, total: seen.append((done, total)))
     assert check_month(province, MARCH).ok
+    assert seen[0] == (0, 20) and seen[-1] == (20, 20)  # built, solved, checked, stored x 5
     stations, sols, stats = spy[-1]
     assert all(si.problem.pinned and si.problem.reference and si.problem.history for si in stations)
     # four communes kept what they aired: they share; 18073 is solved on its own
