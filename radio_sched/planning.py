@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -186,7 +187,9 @@ class CheckResult:
 
 def check_month(session: Session, month: Period, scope: Scope | None = None, *,
                 schedule_id: int | None = None, progress: Progress | None = None) -> CheckResult:
-    """Re-check a stored month without the solver: every hard rule and every obligation."""
+    """Re-check a stored month without the solver: every hard rule and every obligation. A station
+    whose version is a re-plan is checked as it was made: the days before its replan_from carry
+    only its pinned sessions (what aired)."""
     if schedule_id is not None:
         sch = session.get(Schedule, schedule_id)
         if sch is None or sch.month != month.label:
@@ -206,6 +209,12 @@ def check_month(session: Session, month: Period, scope: Scope | None = None, *,
     inst = bridge.build_month(session, month, scope, pinned={k: [tuple(f) for f in v]
                                                              for k, v in pinned.items()},
                               station_ids=list(current))
+    frozen = dict(session.execute(select(Schedule.id, Schedule.replan_from).where(
+        Schedule.id.in_(set(current.values())), Schedule.replan_from.is_not(None))).all())
+    if frozen:
+        inst.stations = [si if current[si.station.id] not in frozen else dataclasses.replace(
+            si, problem=dataclasses.replace(si.problem, frozen_before=frozen[current[si.station.id]]))
+            for si in inst.stations]
     rows = session.execute(select(ScheduleStation.schedule_id, ScheduleStation.station_id,
                                   ScheduleStation.shortfalls).where(
         ScheduleStation.schedule_id.in_(set(current.values()))))

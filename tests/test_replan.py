@@ -128,6 +128,24 @@ def test_running_the_same_replan_again_changes_nothing(storm):
 
 
 @pytest.mark.all_backends
+def test_check_holds_a_replan_to_its_date_the_days_before_are_as_aired(storm):
+    s = storm
+    res = replan_month(s, MARCH, FROM, jobs=1)
+    s.flush()
+    checked(s)
+    # a version whose past session is no longer held as aired (as if the re-plan had been free
+    # to plan it) is caught: the days before replan_from carry only what is pinned
+    past = s.scalars(select(Airing).where(Airing.schedule_id == res.schedule_id, Airing.date < FROM)
+                     .order_by(Airing.date.desc())).first()
+    assert past.pinned
+    past.pinned = False
+    s.flush()
+    bad = check_month(s, MARCH)
+    assert [(code, i.code, i.day) for code, i in bad.issues] == [
+        (sent_code(s, past), "frozen", past.date)]
+
+
+@pytest.mark.all_backends
 def test_a_district_replan_leaves_the_other_districts_alone(storm):
     res = replan_month(storm, MARCH, FROM, Scope("district", "436"), jobs=1)
     assert res.stations == 2 and res.changed == ["18073"]
