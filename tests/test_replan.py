@@ -240,3 +240,12 @@ def test_communes_marked_off_the_air_afterwards_need_no_report(province):
     off = [r for r in rows if r.station == "18202" and r.missed]
     assert off and all("bão số 3, mất điện" in r.reason.render("vi") for r in off)
     assert sum(r.aired for r in rows if r.station == "18205") >= 1
+
+
+def test_the_first_day_offered_for_a_replan_is_tomorrow_within_the_month():
+    from radio_sched.replan import first_day_to_replan
+
+    assert first_day_to_replan(MARCH, D(13)) == D(14)
+    assert first_day_to_replan(MARCH, D(31)) == D(31)  # the last day, not April
+    assert first_day_to_replan(MARCH, dt.date(2024, 2, 10)) == D(1)  # a month still to come
+    assert first_day_to_replan(MARCH, dt.date(2025, 1, 1)) == D(31)  # a month gone by

@@ -36,7 +36,8 @@ def groups(draw):
         own = {s.slug: f"{s.slug}-xa{k}" for s in p.segments if s.local}
         ren = lambda slug: own.get(slug, slug)  # noqa: E731
         longer = draw(st.sampled_from([0, 0, 5, 40])) * 1000  # lengths differ between stations
-        segments = tuple(s._replace(slug=ren(s.slug), duration_ms=s.duration_ms + (longer if s.local else 0))
+        segments = tuple(s._replace(slug=ren(s.slug),
+                                    duration_ms=s.duration_ms + (longer if s.local else 0))
                          for s in p.segments)
         history = [Aired(a.day, a.session, ren(a.slug), a.kind) for a in p.history]
         history += [Aired(p.start - dt.timedelta(days=n), "sáng", f"old-{kind}-xa{k}", kind)
