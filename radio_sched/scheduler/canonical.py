@@ -16,12 +16,15 @@ The canonical problem keeps only what the model reads, named the same way at eve
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 from typing import Iterable
 
+from ..periods import calendar_period
 from ..rules import ANY_KIND, JINGLE_KIND
 from .instance import Aired, Fixed, Problem, Shortfall, Solution, StationInstance, binds
-from .obligations import month_obligations, obligations
+from .obligations import month_obligations, segment_window
 
 EARLIER = "~{kind}~earlier"
 GONE = "~gone"
@@ -68,10 +71,18 @@ def _history_that_counts(problem: Problem, slugs: set[str]) -> list[Aired]:
     (obligations.count; every such day is before the month). So an airing outside any gap keeps
     the same counts when moved to the latest start of an obligation that counts it, and is
     dropped when none does; the session of an earlier airing is never read."""
-    starts: dict[tuple[str, str], list] = {}  # ("slug" | "kind", name) -> obligation starts
-    for ob in obligations(problem.rules, problem.segments, problem.start, problem.end):
-        key = ("slug", ob.segment) if ob.segment is not None else ("kind", ob.kind)
-        starts.setdefault(key, []).append(ob.start)
+    if not problem.history:
+        return []
+    quota = _quota_starts(problem.rules, problem.start)
+    windows: dict[str, list] = {}  # slug -> starts of its each_segment windows meeting the month
+    for rule in problem.rules:
+        if rule.each_segment is not None:
+            for seg in problem.segments:
+                if binds(rule, seg.kind):
+                    ws, we = segment_window(rule, seg)
+                    if problem.start <= we and ws <= problem.end and ws <= we:
+                        windows.setdefault(seg.slug, []).append(ws)
+    starts: dict[tuple[str, str], list] = {}
     gaps: dict[str, int] = {}
     out = []
     for a in problem.history:
@@ -81,11 +92,25 @@ def _history_that_counts(problem: Problem, slugs: set[str]) -> list[Aired]:
         if a.slug in slugs and (problem.start - a.day).days < gaps[a.kind]:
             out.append(a._replace(session=""))
             continue
-        found = [d for key in (("slug", a.slug), ("kind", a.kind), ("kind", ANY_KIND))
-                 if key[1] != ANY_KIND or a.kind != JINGLE_KIND for d in starts.get(key, ())
-                 if d <= a.day]
-        if found:
-            out.append(a._replace(day=max(found), session=""))
+        found = starts.get((a.slug, a.kind))
+        if found is None:
+            found = starts[(a.slug, a.kind)] = sorted(
+                windows.get(a.slug, []) + quota.get(a.kind, [])
+                + (quota.get(ANY_KIND, []) if a.kind != JINGLE_KIND else []))
+        n = bisect.bisect_right(found, a.day)
+        if n:
+            out.append(a._replace(day=found[n - 1], session=""))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _quota_starts(rules: tuple, start) -> dict[str, list]:
+    """kind (or '*') -> first days of the quota periods that contain the month's first day: the
+    only periods of the month that begin before it."""
+    out: dict[str, list] = {}
+    for r in rules:
+        if r.quota is not None:
+            out.setdefault(r.kind, []).append(calendar_period(r.quota.per, start).start)
     return out
 
 

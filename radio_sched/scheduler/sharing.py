@@ -117,57 +117,63 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
     progress(done, total) counts stations whose schedule is known, as the CP-SAT runs finish."""
     kw = dict(jobs=jobs, seed=seed, time_limit=time_limit, workers=workers)
     canon = [canonical(si.problem) for si in stations]
-    shapes = [shape(cp) for cp, _ in canon]
-    # members (distinct canonical problems) by shape, and by shape and closed sessions
-    by_closed: dict[tuple, dict[Problem, None]] = {}
-    for (cp, _), key in zip(canon, shapes):
-        by_closed.setdefault((key, _closed(cp)), {})[cp] = None
+    # distinct canonical problems and shapes, numbered once (hashing a problem is not cheap)
+    numbers: dict[Problem, int] = {}
+    problem_of = [numbers.setdefault(cp, len(numbers)) for cp, _ in canon]
+    distinct = list(numbers)
+    shapes: dict[Problem, int] = {}
+    shape_of = [shapes.setdefault(shape(cp), len(shapes)) for cp in distinct]
+    closed_of = [_closed(cp) for cp in distinct]
+    # members by shape, and by shape and closed sessions
+    by_closed: dict[tuple, list[int]] = {}
+    for n in range(len(distinct)):
+        by_closed.setdefault((shape_of[n], closed_of[n]), []).append(n)
     reps: list[Problem] = []
-    exact: dict[Problem, int] = {}
+    exact: dict[int, int] = {}  # problem -> its own run
     sub: dict[tuple, tuple[int, int]] = {}  # (shape, closed) -> (relaxed, restricted) run numbers
-    loose: dict[Problem, list[Problem]] = {}  # shape -> members of small subgroups
-    for (key, closed), members in by_closed.items():
-        ms = list(members)
-        if len(ms) >= 3:  # alike but for lengths: relaxed and restricted
-            sub[(key, closed)] = (len(reps), len(reps) + 1)
+    loose: dict[int, list[int]] = {}  # shape -> members of small subgroups
+    for key, members in by_closed.items():
+        if len(members) >= 3:  # alike but for lengths: relaxed and restricted
+            sub[key] = (len(reps), len(reps) + 1)
+            ms = [distinct[n] for n in members]
             reps += [relaxed(ms), relaxed(ms, max)]
         else:
-            loose.setdefault(key, []).extend(ms)
-    wide: dict[Problem, int] = {}  # shape -> run of its relaxed problem with every session open
-    for key, ms in loose.items():
-        if len(ms) >= 3:
+            loose.setdefault(key[0], []).extend(members)
+    wide: dict[int, int] = {}  # shape -> run of its relaxed problem with every session open
+    for key, members in loose.items():
+        if len(members) >= 3:
             wide[key] = len(reps)
-            reps.append(relaxed(ms))
+            reps.append(relaxed([distinct[n] for n in members]))
         else:
-            for m in ms:
-                exact[m] = len(reps)
-                reps.append(m)
-    # each station is decided as soon as the runs its answer depends on are done
-    needs: list[tuple[int, ...]] = []
-    for (cp, _), key in zip(canon, shapes):
-        if cp in exact:
-            needs.append((exact[cp],))
-            continue
-        runs = sub.get((key, _closed(cp)), ())
-        needs.append(tuple(runs) + ((wide[key],) if key in wide else ()))
+            for n in members:
+                exact[n] = len(reps)
+                reps.append(distinct[n])
+    # each problem is decided as soon as the runs its answer depends on are done
     waiting: dict[int, list[int]] = {}
-    for k, runs in enumerate(needs):
+    left = []
+    for n in range(len(distinct)):
+        runs = (exact[n],) if n in exact else sub.get((shape_of[n], closed_of[n]), ())
+        if n not in exact and shape_of[n] in wide:
+            runs += (wide[shape_of[n]],)
+        left.append(len(runs))
         for r in runs:
-            waiting.setdefault(r, []).append(k)
-    left = [len(runs) for runs in needs]
+            waiting.setdefault(r, []).append(n)
+    stations_of = [0] * len(distinct)
+    for n in problem_of:
+        stations_of[n] += 1
     first: dict[int, Solution] = {}
-    decided: dict[int, Solution] = {}  # station index -> canonical solution
-    total = len(stations)
+    decided: dict[int, Solution] = {}  # problem -> its canonical solution
+    done = [0]  # stations decided
 
     def tell() -> None:
         if progress:
-            progress(len(decided), total)
+            progress(done[0], len(stations))
 
-    def decide(k: int) -> Solution | None:
-        cp, key = canon[k][0], shapes[k]
-        if cp in exact:
-            return first[exact[cp]]
-        lo, hi = sub.get((key, _closed(cp)), (None, None))
+    def decide(n: int) -> Solution | None:
+        cp, key = distinct[n], shape_of[n]
+        if n in exact:
+            return first[exact[n]]
+        lo, hi = sub.get((key, closed_of[n]), (None, None))
         if hi is not None and proven(first[hi], first[lo]) and fits(cp, reps[hi], first[hi], proof=False):
             return dataclasses.replace(first[hi], bound=first[lo].bound)
         if lo is not None and fits(cp, reps[lo], first[lo]):
@@ -176,33 +182,30 @@ def solve_stations(stations: Sequence[StationInstance], *, jobs: int | None = No
             return first[wide[key]]
         return None
 
-    def ran(n: int, sol: Solution) -> None:
-        first[n] = sol
-        for k in waiting.get(n, ()):
-            left[k] -= 1
-            if left[k] == 0 and (found := decide(k)) is not None:
-                decided[k] = found
+    def ran(r: int, sol: Solution) -> None:
+        first[r] = sol
+        for n in waiting.get(r, ()):
+            left[n] -= 1
+            if left[n] == 0 and (found := decide(n)) is not None:
+                decided[n] = found
+                done[0] += stations_of[n]
         tell()
 
     solve_all(reps, solved=ran, **kw)
-    alone: dict[Problem, list[int]] = {}  # in station order, so that the runs are numbered alike
-    for k in range(total):
-        if k not in decided:
-            alone.setdefault(canon[k][0], []).append(k)
-    second: list[Solution] = []
+    alone = [n for n in range(len(distinct)) if n not in decided]  # in order: runs numbered alike
     if alone:
-        order = list(alone)
-
-        def ran_alone(n: int, sol: Solution) -> None:
-            for k in alone[order[n]]:
-                decided[k] = sol
+        def ran_alone(r: int, sol: Solution) -> None:
+            decided[alone[r]] = sol
+            done[0] += stations_of[alone[r]]
             tell()
 
-        second = solve_all(order, solved=ran_alone, **kw)
-    out = {si.station.id: restore(decided[k], canon[k][1]) for k, si in enumerate(stations)}
+        second = solve_all([distinct[n] for n in alone], solved=ran_alone, **kw)
+    else:
+        second = []
+    out = {si.station.id: restore(decided[problem_of[k]], canon[k][1]) for k, si in enumerate(stations)}
     runs = list(first.values()) + second
-    stats = {"shapes": len(set(shapes)), "solved": len(reps) + len(alone), "alone": len(alone),
-             "exact": len({cp for cp, _ in canon}),
+    stats = {"shapes": len(shapes), "solved": len(reps) + len(alone), "alone": len(alone),
+             "exact": len(distinct),
              # CPU seconds summed over the runs (in parallel processes when jobs > 1)
              "model_cpu_s": round(sum(r.stats.get("build_s", 0) for r in runs), 3),
              "cpsat_cpu_s": round(sum(r.stats.get("solve_s", 0) for r in runs), 3)}
