@@ -130,6 +130,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
     if history is None:
         history = load_history(session, month, ids, lo)
     slot_cache: dict[tuple, tuple[tuple[Slot, ...], tuple[Slot, ...]]] = {}
+    open_cache: dict[tuple, tuple[tuple[Slot, ...], tuple[Slot, ...]]] = {}
+    plain_offs = {b.id: (b.date_from, b.date_to, b.session, b.reason or "off-air") for b in blackouts}
     out = []
     for st in stations:
         covers = (st.province_code, st.district_code, st.code)
@@ -142,8 +144,13 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
                 + off_index.get(("district", st.district_code), []) + off_index.get(("commune", st.code), []))
         key = (tuple(t.id for t in chosen), tuple(b.id for b in offs), st.valid_from, st.valid_until)
         if key not in slot_cache:
-            slot_cache[key] = (_slots(chosen, offs, st, month.start, month.end),
-                               _slots(chosen, offs, st, month.end + DAY, hi))
+            # the sessions once per set of templates; a station's own off-air days marked on them
+            base = (key[0], st.valid_from, st.valid_until)
+            if base not in open_cache:
+                open_cache[base] = (_slots(chosen, [], st, month.start, month.end),
+                                    _slots(chosen, [], st, month.end + DAY, hi))
+            closed = [plain_offs[b.id] for b in offs]
+            slot_cache[key] = tuple(_off_air(days, closed) for days in open_cache[base])
         slots, future = slot_cache[key]
         pins = tuple(_fixed(pinned.get(st.id, ()))) if pinned else ()
         if pins:
@@ -170,6 +177,19 @@ def _slots(templates: list[SessionTemplate], offs: list[Blackout], st: Station, 
                 out.append(Slot(day, t.session, t.start, t.capacity_s * 1000,
                                 (b.reason or "off-air") if b is not None else None))
         day += DAY
+    return tuple(out)
+
+
+def _off_air(slots: tuple[Slot, ...], offs: list[tuple]) -> tuple[Slot, ...]:
+    """The slots with those closed that a blackout (date_from, date_to, session, reason) covers; the
+    first that covers one gives its reason (as blackouts.is_off_air)."""
+    if not offs:
+        return slots
+    out = []
+    for s in slots:
+        why = next((o[3] for o in offs if o[0] <= s.day <= o[1] and (not o[2] or o[2] == s.session)),
+                   None)
+        out.append(s if why is None else s._replace(off_air=why))
     return tuple(out)
 
 
