@@ -27,7 +27,7 @@ from .scheduler.sharing import solve_stations
 from .scheduler.store import shortfall_dict, shortfall_from_dict, store
 from .scheduler.validate import Issue, validate
 from .divisions import stations_in
-from .scopes import PROVINCE, Scope
+from .scopes import PROVINCE, Scope, parse_scope
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -169,6 +169,34 @@ def _flat_shortfalls(inst: bridge.MonthInstance, solutions: dict[int, Solution])
     return out
 
 
+def _replanned(session: Session, month: Period, current: dict[int, int], stations=None
+               ) -> dict[int, tuple[dt.date, bool]]:
+    """{station id: (replan_from, whether it is the station's own version)} of the newest re-plan
+    at or after each station's current version that covers it (stations: None = only its own)."""
+    rows = session.execute(select(Schedule.id, Schedule.version, Schedule.scope, Schedule.replan_from)
+                           .where(Schedule.month == month.label, Schedule.replan_from.is_not(None))
+                           .order_by(Schedule.version.desc())).all()
+    if not rows:
+        return {}
+    version = dict(session.execute(select(Schedule.id, Schedule.version).where(
+        Schedule.id.in_(set(current.values())))).all())
+    out = {}
+    for st in stations if stations is not None else []:
+        if st.id not in current:
+            continue
+        covers = (st.province_code, st.district_code, st.code)
+        for sch_id, v, scope, day in rows:
+            if v < version[current[st.id]]:
+                break
+            if sch_id == current[st.id] or parse_scope(scope).covers(*covers):
+                out[st.id] = (day, sch_id == current[st.id])
+                break
+    if stations is None:
+        own = {sch_id: day for sch_id, _, _, day in rows}
+        out = {sid: (own[sch_id], True) for sid, sch_id in current.items() if sch_id in own}
+    return out
+
+
 @dataclass
 class CheckResult:
     """What the validator found on the current schedules of a month."""
@@ -187,9 +215,13 @@ class CheckResult:
 
 def check_month(session: Session, month: Period, scope: Scope | None = None, *,
                 schedule_id: int | None = None, progress: Progress | None = None) -> CheckResult:
-    """Re-check a stored month without the solver: every hard rule and every obligation. A station
-    whose version is a re-plan is checked as it was made: the days before its replan_from carry
-    only its pinned sessions (what aired)."""
+    """Re-check a stored month without the solver: every hard rule and every obligation.
+
+    A station is checked as the newest re-plan that covers it left it: the days before its
+    replan_from are past, kept as stored (the sessions that version pinned as aired; or, if the
+    re-plan found nothing to change for the station, the airings of its current version) and carry
+    nothing else, however the sessions and off-air days were edited since."""
+    stations = None
     if schedule_id is not None:
         sch = session.get(Schedule, schedule_id)
         if sch is None or sch.month != month.label:
@@ -206,15 +238,16 @@ def check_month(session: Session, month: Period, scope: Scope | None = None, *,
                          "chưa có lịch nào cho tháng {month}: hãy chạy 'radio-sched plan {month}'",
                          month=month.label))
     airings, pinned = bridge.stored_airings(session, current)
+    frozen = _replanned(session, month, current, stations)
+    for sid, (day, own) in frozen.items():
+        if not own:  # a re-plan took this station's past as stored and changed nothing after it
+            pinned[sid] = [f for f in airings.get(sid, []) if f.day < day]
     inst = bridge.build_month(session, month, scope, pinned={k: [tuple(f) for f in v]
                                                              for k, v in pinned.items()},
                               station_ids=list(current))
-    frozen = dict(session.execute(select(Schedule.id, Schedule.replan_from).where(
-        Schedule.id.in_(set(current.values())), Schedule.replan_from.is_not(None))).all())
-    if frozen:
-        inst.stations = [si if current[si.station.id] not in frozen else dataclasses.replace(
-            si, problem=dataclasses.replace(si.problem, frozen_before=frozen[current[si.station.id]]))
-            for si in inst.stations]
+    inst.stations = [si if si.station.id not in frozen else dataclasses.replace(
+        si, problem=dataclasses.replace(si.problem, frozen_before=frozen[si.station.id][0]))
+        for si in inst.stations]
     rows = session.execute(select(ScheduleStation.schedule_id, ScheduleStation.station_id,
                                   ScheduleStation.shortfalls).where(
         ScheduleStation.schedule_id.in_(set(current.values()))))
