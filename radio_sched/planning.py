@@ -173,9 +173,10 @@ def _replanned(session: Session, month: Period, current: dict[int, int], station
                ) -> dict[int, tuple[dt.date, bool]]:
     """{station id: (replan_from, whether it is the station's own version)} of the newest re-plan
     at or after each station's current version that covers it (stations: None = only its own)."""
-    rows = session.execute(select(Schedule.id, Schedule.version, Schedule.scope, Schedule.replan_from)
-                           .where(Schedule.month == month.label, Schedule.replan_from.is_not(None))
-                           .order_by(Schedule.version.desc())).all()
+    rows = [(sch_id, v, parse_scope(scope), day) for sch_id, v, scope, day in session.execute(
+        select(Schedule.id, Schedule.version, Schedule.scope, Schedule.replan_from)
+        .where(Schedule.month == month.label, Schedule.replan_from.is_not(None))
+        .order_by(Schedule.version.desc()))]
     if not rows:
         return {}
     version = dict(session.execute(select(Schedule.id, Schedule.version).where(
@@ -188,7 +189,7 @@ def _replanned(session: Session, month: Period, current: dict[int, int], station
         for sch_id, v, scope, day in rows:
             if v < version[current[st.id]]:
                 break
-            if sch_id == current[st.id] or parse_scope(scope).covers(*covers):
+            if sch_id == current[st.id] or scope.covers(*covers):
                 out[st.id] = (day, sch_id == current[st.id])
                 break
     if stations is None:
