@@ -1,13 +1,19 @@
 """Benchmark of the monthly scheduler: a whole preset planned, checked and compared with greedy.
 
     .venv/bin/python benchmarks/bench_scheduler.py --preset ha-tinh-2024
+    .venv/bin/python benchmarks/bench_scheduler.py --preset ha-tinh-2024 --month 2024-03 --months 3 \
+        --replan 2024-03-11
     .venv/bin/python benchmarks/bench_scheduler.py --preset vietnam-2024 --skip-greedy
 
 Builds a fresh SQLite database in a temporary folder (or --db), loads the preset, inserts a realistic
-month of content (radio_sched.demo_content), plans the month with plan_month and reports build, solve
-and store times, the objective gap, distinct problems and shortfalls; then checks the stored month
-with the solver-free validator; then compares CP-SAT with the greedy slot-by-slot baseline on a tight
-variant (only Monday, Wednesday and Friday on the air, 450 s per session).
+month of content (radio_sched.demo_content) for each month planned, plans the --months consecutive
+months ending with --month (each with the history of the ones before) with plan_month and reports,
+for each, build, solve and store times, the objective gap, CP-SAT runs and shortfalls, and the
+check of the stored month with the solver-free validator. --replan DATE then re-plans the last
+month from DATE (nothing reported: every station is solved again, nothing changes). On the last
+month it compares CP-SAT with the greedy slot-by-slot baseline on a tight variant (only Monday,
+Wednesday and Friday on the air, 450 s per session), and solves a sample of stations alone to
+verify the shared solves.
 """
 
 from __future__ import annotations
@@ -40,29 +46,49 @@ from radio_sched.scheduler.solve import solve  # noqa: E402
 from radio_sched.scopes import PROVINCE  # noqa: E402
 
 
-def setup(url: str, preset: str, month, unique: bool = False, outages: float = 0.0) -> dict:
+def setup(url: str, preset: str, months, unique: bool = False, outages: float = 0.0) -> dict:
     t0 = time.perf_counter()
     upgrade(url)
+    n = 0
     with session_scope(url) as s:
         apply_preset(s, preset)
-        st = stations_in(s, PROVINCE, on=month.start, until=month.end)
-        specs = month_content(stations_by_district(st), month, district_names=district_names(s))
-        if unique:  # every district's and commune's own item gets a length of its own
-            specs = [dataclasses.replace(x, duration_s=x.duration_s + _spread(x.slug))
-                     if not x.scope.startswith("province") else x for x in specs]
-        n = add_segments(s, specs)
-        if outages:  # a storm: this share of communes each loses power for 1-5 days of its own
-            import random
+        for k, month in enumerate(months):
+            st = stations_in(s, PROVINCE, on=month.start, until=month.end)
+            specs = month_content(stations_by_district(st), month, district_names=district_names(s))
+            if unique:  # every district's and commune's own item gets a length of its own
+                specs = [dataclasses.replace(x, duration_s=x.duration_s + _spread(x.slug))
+                         if not x.scope.startswith("province") else x for x in specs]
+            n += add_segments(s, specs)
+            if outages:  # a storm: this share of communes each loses power for 1-5 days of its own
+                import random
 
-            from radio_sched.models import Blackout
+                from radio_sched.models import Blackout
 
-            rnd = random.Random(1)
-            for st_ in rnd.sample(st, int(len(st) * outages)):
-                first = month.start + dt.timedelta(days=rnd.randrange(0, 26))
-                s.add(Blackout(scope=f"commune:{st_.code}", date_from=first,
-                               date_to=first + dt.timedelta(days=rnd.randrange(0, 5)),
-                               session="", reason="mất điện sau bão"))
+                rnd = random.Random(1 + k)
+                for st_ in rnd.sample(st, int(len(st) * outages)):
+                    first = month.start + dt.timedelta(days=rnd.randrange(0, 26))
+                    s.add(Blackout(scope=f"commune:{st_.code}", date_from=first,
+                                   date_to=first + dt.timedelta(days=rnd.randrange(0, 5)),
+                                   session="", reason="mất điện sau bão"))
     return {"setup_s": round(time.perf_counter() - t0, 2), "segments": n}
+
+
+def consecutive(last, count: int) -> list:
+    """The count months ending with last, in order."""
+    out = [last]
+    while len(out) < count:
+        out.insert(0, parse_month((out[0].start - dt.timedelta(days=1)).strftime("%Y-%m")))
+    return out
+
+
+def plan_figures(res, wall_s: float, jobs) -> dict:
+    return {"wall_s": round(wall_s, 2), "build_s": round(res.build_s, 2),
+            "solve_s": round(res.solve_s, 2), "check_s": round(res.check_s, 2),
+            "store_s": round(res.store_s, 2), "stations": res.stations,
+            "distinct": res.distinct, "airings": res.airings, "items": res.items,
+            "shortfalls": len(res.shortfalls), "solver_status": res.solver_status,
+            "objective": res.objective, "bound": res.bound, "gap": res.gap, "workers": res.workers,
+            "jobs": jobs or os.cpu_count(), "sharing": res.sharing}
 
 
 def _spread(slug: str) -> float:
@@ -133,7 +159,11 @@ def verify_sharing(url: str, month, n: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--preset", default="ha-tinh-2024")
-    ap.add_argument("--month", default="2024-03")
+    ap.add_argument("--month", default="2024-03", help="the (last) month planned")
+    ap.add_argument("--months", type=int, default=1, metavar="N",
+                    help="plan the N consecutive months ending with --month, each reported")
+    ap.add_argument("--replan", metavar="DATE",
+                    help="then re-plan the last month from DATE (YYYY-MM-DD) and report it")
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
@@ -148,30 +178,42 @@ def main() -> None:
                     help="solve N stations on their own and compare with the shared solve (0: skip)")
     args = ap.parse_args()
     month = parse_month(args.month)
+    months = consecutive(month, args.months)
     tmp = tempfile.TemporaryDirectory()
     url = f"sqlite:///{args.db or os.path.join(tmp.name, 'bench.db')}"
     report: dict = {"preset": args.preset, "month": month.label, "cores": os.cpu_count(),
                     "load_avg_before": os.getloadavg()[0]}
     report["unique_durations"] = args.unique_durations
     report["outages"] = args.outages
-    report.update(setup(url, args.preset, month, args.unique_durations, args.outages))
-    t0 = time.perf_counter()
-    with session_scope(url) as s:
-        res = plan_month(s, month, seed=args.seed, jobs=args.jobs, workers=args.workers,
-                         time_limit=args.time_limit)
-    report["plan"] = {
-        "wall_s": round(time.perf_counter() - t0, 2), "build_s": round(res.build_s, 2),
-        "solve_s": round(res.solve_s, 2), "check_s": round(res.check_s, 2),
-        "store_s": round(res.store_s, 2), "stations": res.stations,
-        "distinct": res.distinct, "airings": res.airings, "items": res.items,
-        "shortfalls": len(res.shortfalls), "solver_status": res.solver_status,
-        "objective": res.objective, "bound": res.bound, "gap": res.gap, "workers": res.workers,
-        "jobs": args.jobs or os.cpu_count(), "sharing": res.sharing}
-    t1 = time.perf_counter()
-    with session_scope(url) as s:
-        check = check_month(s, month)
-    report["check"] = {"wall_s": round(time.perf_counter() - t1, 2), "ok": check.ok,
-                       "issues": len(check.issues)}
+    report.update(setup(url, args.preset, months, args.unique_durations, args.outages))
+    report["months"] = []
+    for m in months:
+        t0 = time.perf_counter()
+        with session_scope(url) as s:
+            res = plan_month(s, m, seed=args.seed, jobs=args.jobs, workers=args.workers,
+                             time_limit=args.time_limit)
+        figures = {"month": m.label, **plan_figures(res, time.perf_counter() - t0, args.jobs)}
+        t1 = time.perf_counter()
+        with session_scope(url) as s:
+            check = check_month(s, m)
+        figures["check"] = {"wall_s": round(time.perf_counter() - t1, 2), "ok": check.ok,
+                            "issues": len(check.issues)}
+        report["months"].append(figures)
+    report["plan"], report["check"] = report["months"][-1], report["months"][-1]["check"]
+    if args.replan:
+        from radio_sched.periods import parse_date
+        from radio_sched.replan import replan_month
+
+        t0 = time.perf_counter()
+        with session_scope(url) as s:
+            rp = replan_month(s, month, parse_date(args.replan), seed=args.seed, jobs=args.jobs,
+                              workers=args.workers, time_limit=args.time_limit)
+        report["replan"] = {"from": args.replan, "wall_s": round(time.perf_counter() - t0, 2),
+                            "build_s": round(rp.build_s, 2), "solve_s": round(rp.solve_s, 2),
+                            "check_s": round(rp.check_s, 2), "stations": rp.stations,
+                            "distinct": rp.distinct, "changed": len(rp.changed),
+                            "unrestorable": len(rp.unrestorable),
+                            "solver_status": rp.solver_status}
     if not args.skip_greedy:
         report["tight_mon_wed_fri_450s"] = compare_greedy(url, month)
     if args.verify:

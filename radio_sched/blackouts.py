@@ -105,6 +105,25 @@ def station_blackouts(blackouts: list[Blackout], station: Station) -> list[Black
             if parse_scope(b.scope).covers(station.province_code, station.district_code, station.code)]
 
 
+def blackouts_by_station(blackouts: list[Blackout], stations) -> dict[int, list[Blackout]]:
+    """{station id: station_blackouts(blackouts, station)} for many stations at once, each scope
+    parsed once (a nation's stations against a storm's blackouts); stations with none left out."""
+    index: dict[tuple, list[int]] = {}
+    for n, b in enumerate(blackouts):
+        sc = parse_scope(b.scope)
+        index.setdefault((sc.level, sc.code), []).append(n)
+    out = {}
+    for st in stations:
+        hits = set(index.get(("province", None), ()))
+        for key in (("province", st.province_code), ("district", st.district_code),
+                    ("commune", st.code)):
+            if key[1] is not None:
+                hits.update(index.get(key, ()))
+        if hits:
+            out[st.id] = [blackouts[n] for n in sorted(hits)]
+    return out
+
+
 def is_off_air(blackouts: list[Blackout], day: dt.date, session_name: str) -> Blackout | None:
     """The first blackout closing that session on that day, if any (for the reason)."""
     for b in blackouts:

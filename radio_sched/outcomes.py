@@ -22,7 +22,7 @@ from typing import Iterable, NamedTuple, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .blackouts import is_off_air, station_blackouts
+from .blackouts import blackouts_by_station, is_off_air
 from .models import Airing, AiringItem, AsRun, Blackout, Schedule, ScheduleStation, Segment, Station
 from .periods import Period, month as month_period
 
@@ -225,10 +225,8 @@ def _blackouts(session: Session, station_ids: list[int], start: dt.date, end: dt
         return {}
     out = {}
     for n in range(0, len(station_ids), CHUNK):
-        for st in session.scalars(select(Station).where(Station.id.in_(station_ids[n:n + CHUNK]))):
-            mine = station_blackouts(found, st)
-            if mine:
-                out[st.id] = mine
+        stations = session.scalars(select(Station).where(Station.id.in_(station_ids[n:n + CHUNK])))
+        out.update(blackouts_by_station(found, stations))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -18,6 +19,7 @@ from .errors import NotFound, RadioSchedError, UserError
 from .i18n import M, get_lang
 from .models import Schedule, ScheduleStation
 from .periods import Period
+from .progress import Stages
 from .schedules import current_schedule_ids
 from .scheduler import bridge
 from .scheduler.instance import Solution
@@ -25,7 +27,7 @@ from .scheduler.sharing import solve_stations
 from .scheduler.store import shortfall_dict, shortfall_from_dict, store
 from .scheduler.validate import Issue, validate
 from .divisions import stations_in
-from .scopes import PROVINCE, Scope
+from .scopes import PROVINCE, Scope, parse_scope
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -88,20 +90,23 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
     time_limit is CP-SAT deterministic seconds per distinct station problem (the same run gives the
     same schedule). pinned/reference: {station_id: [(date, session, (slug, ...))]}; history:
     {station_id: [(date, session, slug, kind)]} (default: the current schedules of earlier months).
-    strict: any shortfall raises ShortfallError and nothing is stored.
+    strict: any shortfall raises ShortfallError and nothing is stored. progress(done, total) counts
+    four steps a station: built, solved, checked, stored (progress.Stages).
     """
     settings = SchedulerSettings()
     workers = workers or settings.workers
+    steps = Stages(progress, 4)
     t0 = time.perf_counter()
     inst = bridge.build_month(session, month, scope, history=history, pinned=pinned,
-                              freeze_before=freeze_before, reference=reference, station_ids=station_ids)
+                              freeze_before=freeze_before, reference=reference, station_ids=station_ids,
+                              progress=steps.stage(0))
     t1 = time.perf_counter()
     solutions, shared = solve_stations(inst.stations, jobs=jobs, seed=seed, time_limit=time_limit,
-                                       workers=workers, progress=progress)
+                                       workers=workers, progress=steps.stage(1))
     log.info("%s %s: %d stations, %d CP-SAT runs (%s)", month.label, inst.scope, len(inst.stations),
              shared["solved"], shared)
     t2 = time.perf_counter()
-    issues = check_solutions(inst, solutions)
+    issues = check_solutions(inst, solutions, progress=steps.stage(2))
     t_check = time.perf_counter() - t2
     if issues:
         raise ScheduleInvalid(M("the produced schedule breaks rules (a bug); nothing was stored:\n{x}",
@@ -123,7 +128,8 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
                   stats={**shared, "stations": len(inst.stations),
                          "build_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
                          "time_limit": time_limit, "jobs": jobs})
-    sch = store(session, inst, solutions, header=header)
+    sch = store(session, inst, solutions, header=header, progress=steps.stage(3))
+    steps.finish()
     t3 = time.perf_counter()
     sch.wall_s = t3 - t0
     sch.stats = dict(sch.stats, check_s=round(t_check, 3), store_s=round(t3 - t2 - t_check, 3))
@@ -141,13 +147,15 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0, penalties=penalties, sharing=shared)
 
 
-def check_solutions(inst: bridge.MonthInstance, solutions: dict[int, Solution]
-                    ) -> list[tuple[str, Issue]]:
+def check_solutions(inst: bridge.MonthInstance, solutions: dict[int, Solution], *,
+                    progress: Progress | None = None) -> list[tuple[str, Issue]]:
     """The validator over every station: (station code, issue) for each thing wrong."""
     out = []
-    for si in inst.stations:
+    for n, si in enumerate(inst.stations, 1):
         sol = solutions[si.station.id]
         out += [(si.station.code, i) for i in validate(si.problem, sol.airings, sol.shortfalls)]
+        if progress:
+            progress(n, len(inst.stations))
     return out
 
 
@@ -158,6 +166,35 @@ def _flat_shortfalls(inst: bridge.MonthInstance, solutions: dict[int, Solution])
             d = shortfall_dict(sf)
             out.append({"station": si.station.code, "name": si.station.name,
                         "district": si.station.district, **d})
+    return out
+
+
+def _replanned(session: Session, month: Period, current: dict[int, int], stations=None
+               ) -> dict[int, tuple[dt.date, bool]]:
+    """{station id: (replan_from, whether it is the station's own version)} of the newest re-plan
+    at or after each station's current version that covers it (stations: None = only its own)."""
+    rows = [(sch_id, v, parse_scope(scope), day) for sch_id, v, scope, day in session.execute(
+        select(Schedule.id, Schedule.version, Schedule.scope, Schedule.replan_from)
+        .where(Schedule.month == month.label, Schedule.replan_from.is_not(None))
+        .order_by(Schedule.version.desc()))]
+    if not rows:
+        return {}
+    version = dict(session.execute(select(Schedule.id, Schedule.version).where(
+        Schedule.id.in_(set(current.values())))).all())
+    out = {}
+    for st in stations if stations is not None else []:
+        if st.id not in current:
+            continue
+        covers = (st.province_code, st.district_code, st.code)
+        for sch_id, v, scope, day in rows:
+            if v < version[current[st.id]]:
+                break
+            if sch_id == current[st.id] or scope.covers(*covers):
+                out[st.id] = (day, sch_id == current[st.id])
+                break
+    if stations is None:
+        own = {sch_id: day for sch_id, _, _, day in rows}
+        out = {sid: (own[sch_id], True) for sid, sch_id in current.items() if sch_id in own}
     return out
 
 
@@ -179,7 +216,13 @@ class CheckResult:
 
 def check_month(session: Session, month: Period, scope: Scope | None = None, *,
                 schedule_id: int | None = None, progress: Progress | None = None) -> CheckResult:
-    """Re-check a stored month without the solver: every hard rule and every obligation."""
+    """Re-check a stored month without the solver: every hard rule and every obligation.
+
+    A station is checked as the newest re-plan that covers it left it: the days before its
+    replan_from are past, kept as stored (the sessions that version pinned as aired; or, if the
+    re-plan found nothing to change for the station, the airings of its current version) and carry
+    nothing else, however the sessions and off-air days were edited since."""
+    stations = None
     if schedule_id is not None:
         sch = session.get(Schedule, schedule_id)
         if sch is None or sch.month != month.label:
@@ -196,9 +239,16 @@ def check_month(session: Session, month: Period, scope: Scope | None = None, *,
                          "chưa có lịch nào cho tháng {month}: hãy chạy 'radio-sched plan {month}'",
                          month=month.label))
     airings, pinned = bridge.stored_airings(session, current)
+    frozen = _replanned(session, month, current, stations)
+    for sid, (day, own) in frozen.items():
+        if not own:  # a re-plan took this station's past as stored and changed nothing after it
+            pinned[sid] = [f for f in airings.get(sid, []) if f.day < day]
     inst = bridge.build_month(session, month, scope, pinned={k: [tuple(f) for f in v]
                                                              for k, v in pinned.items()},
                               station_ids=list(current))
+    inst.stations = [si if si.station.id not in frozen else dataclasses.replace(
+        si, problem=dataclasses.replace(si.problem, frozen_before=frozen[si.station.id][0]))
+        for si in inst.stations]
     rows = session.execute(select(ScheduleStation.schedule_id, ScheduleStation.station_id,
                                   ScheduleStation.shortfalls).where(
         ScheduleStation.schedule_id.in_(set(current.values()))))

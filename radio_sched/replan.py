@@ -21,7 +21,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .config import SchedulerSettings
+from .config import SchedulerSettings, Settings
 from .divisions import stations_in
 from .errors import NotFound, UserError
 from .i18n import M
@@ -29,6 +29,7 @@ from .models import AsRun, Schedule, ScheduleStation, Station
 from .outcomes import Outcome, outcomes, presumed_aired
 from .periods import Period
 from .planning import ScheduleInvalid, check_solutions
+from .progress import Stages
 from .schedules import current_schedule_ids
 from .scheduler import bridge
 from .scheduler.obligations import Obligation
@@ -89,34 +90,26 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                  workers: int | None = None, progress: Progress | None = None,
                  created_by: str | None = None) -> ReplanResult:
     """Plan month again from replan_from with make-goods; store a new version only if the days from
-    replan_from change for some station (running it twice stores nothing the second time)."""
+    replan_from change for some station (running it twice stores nothing the second time).
+    progress(done, total) counts four steps a station: built, solved, checked, stored."""
     t0 = time.perf_counter()
+    steps = Stages(progress, 4)
     scope = scope or PROVINCE
-    if not month.start <= replan_from <= month.end:
-        raise UserError(M("--from {d} is not in {m}", "--from {d} không thuộc tháng {m}",
-                          d=replan_from, m=month.label))
-    stations = stations_in(session, scope, on=month.start, until=month.end)
-    current = current_schedule_ids(session, month.label, [s.id for s in stations])
-    if not current:
-        raise NotFound(M("no schedule for {m} covers {scope}: plan the month first",
-                         "chưa có lịch tháng {m} cho {scope}: hãy lập lịch trước",
-                         m=month.label, scope=str(scope)))
-    stations = [s for s in stations if s.id in current]
+    stations, current = check_replan(session, month, replan_from, scope)
     ids = [s.id for s in stations]
-    _refuse_reports_after(session, stations, replan_from, month)
 
     before = outcomes(session, ids, month.start, replan_from - dt.timedelta(days=1)) \
         if replan_from > month.start else {}
     pinned = {sid: _as_aired(rows) for sid, rows in before.items()}
     reference = bridge.current_airings_by_station(session, month, ids)
     inst = bridge.build_month(session, month, scope, pinned=pinned, freeze_before=replan_from,
-                              reference=reference, station_ids=ids)
+                              reference=reference, station_ids=ids, progress=steps.stage(0))
     t1 = time.perf_counter()
     workers = workers or SchedulerSettings().workers
     solutions, shared = solve_stations(inst.stations, jobs=jobs, seed=seed, time_limit=time_limit,
-                                       workers=workers, progress=progress)
+                                       workers=workers, progress=steps.stage(1))
     t2 = time.perf_counter()
-    issues = check_solutions(inst, solutions)
+    issues = check_solutions(inst, solutions, progress=steps.stage(2))
     t_check = time.perf_counter() - t2
     if issues:
         raise ScheduleInvalid(M("the re-planned schedule breaks rules (a bug); nothing was stored:\n{x}",
@@ -150,9 +143,11 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                              "build_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
                              "check_s": round(t_check, 3), "time_limit": time_limit, "jobs": jobs,
                              "past": dict(Counter(statuses))})
-        sch = store(session, sub, {i: solutions[i] for i in changed_ids}, header=header)
+        sch = store(session, sub, {i: solutions[i] for i in changed_ids}, header=header,
+                    progress=steps.stage(3))
         sch.wall_s = time.perf_counter() - t0
         session.flush()
+    steps.finish()
     t3 = time.perf_counter()
     log.info("replan %s from %s for %s: %d stations solved, %d changed", month.label, replan_from,
              scope, len(ids), len(changed_ids))
@@ -164,6 +159,62 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
         unrestorable=_unrestorable(session, inst, solutions, before, current, by_id),
         solver_status=solver_status, distinct=shared["solved"], build_s=t1 - t0, solve_s=t2 - t1,
         check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0)
+
+
+def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None
+                 ) -> tuple[list[Station], dict[int, int]]:
+    """The stations in scope that have a schedule for the month, with their current version; or a
+    UserError saying why the month cannot be re-planned from that day (a day outside the month,
+    nothing planned yet, days on or after it already reported). Changes nothing."""
+    scope = scope or PROVINCE
+    if not month.start <= replan_from <= month.end:
+        raise UserError(M("the re-plan date {d} is not in {m}",
+                          "ngày lập lại lịch {d} không thuộc tháng {m}", d=replan_from, m=month.label))
+    stations = stations_in(session, scope, on=month.start, until=month.end)
+    current = current_schedule_ids(session, month.label, [s.id for s in stations])
+    if not current:
+        raise NotFound(M("no schedule for {m} covers {scope}: plan the month first",
+                         "chưa có lịch tháng {m} cho {scope}: hãy lập lịch trước",
+                         m=month.label, scope=str(scope)))
+    stations = [s for s in stations if s.id in current]
+    _refuse_reports_after(session, stations, replan_from, month)
+    return stations, current
+
+
+def first_day_to_replan(month: Period, today: dt.date) -> dt.date:
+    """Tomorrow, kept within the month: today's sessions may have aired already."""
+    return min(max(today + dt.timedelta(days=1), month.start), month.end)
+
+
+class BundlesFailed(UserError):
+    """The bundles of a re-plan could not be made: nothing may be stored (the caller rolls back)."""
+
+
+def replan_and_render(settings: Settings, session: Session, month: Period, replan_from: dt.date,
+                      scope: Scope | None = None, *, render: bool = True,
+                      progress: Progress | None = None, render_progress: Progress | None = None,
+                      **kw) -> ReplanResult:
+    """replan_month (kw: seed, time_limit, jobs, workers, created_by), then, with render, the
+    bundles of the stations it changed in the same transaction: a re-plan is stored with the
+    bundles its stations need, or not at all (raises BundlesFailed). Without render_progress,
+    progress counts both as one bar."""
+    from .render import render_month
+
+    steps = Stages(progress, 2 if render and render_progress is None else 1)
+    res = replan_month(session, month, replan_from, scope, progress=steps.stage(0), **kw)
+    if render and res.changed_ids:
+        try:
+            rendered = render_month(settings, session, month, scope, jobs=kw.get("jobs"),
+                                    station_ids=res.changed_ids,
+                                    progress=render_progress or steps.stage(1))
+        except UserError as exc:
+            raise BundlesFailed(M(
+                "{err}\nNothing was stored: a re-plan is stored together with the bundles of the "
+                "stations it changes.", "{err}\nChưa lưu gì: lịch lập lại chỉ được lưu cùng gói âm "
+                "thanh của các đài thay đổi.", err=exc.message)) from None
+        res.bundles = [(s.code, s.bundle.version, s.bundle.status) for s in rendered.stations]
+    steps.finish()
+    return res
 
 
 def _refuse_reports_after(session: Session, stations: list[Station], day: dt.date,

@@ -1,4 +1,4 @@
-"""The web's background work as job kinds: plan a month, render it, add uploaded segments."""
+"""The web's background work as job kinds: plan a month, render it, re-plan it, add uploaded segments."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .errors import InputError, InputErrors, UserError
 from .i18n import M, Msg
 from .jobs import JobSpec, register_kind
 from .models import Segment, User
-from .periods import PeriodError, parse_month
+from .periods import PeriodError, parse_date, parse_month
 from .scopes import Scope, ScopeError, parse_scope
 from .users import can_manage_scope
 
@@ -29,15 +29,16 @@ Progress = Callable[[int, int], None]
 
 # kind -> the function a job process runs (jobs.start_process)
 KINDS = {"plan": "radio_sched.work:plan", "render": "radio_sched.work:render",
-         "segments": "radio_sched.work:segments"}
+         "replan": "radio_sched.work:replan", "segments": "radio_sched.work:segments"}
 UPLOADS = ".uploads"  # inside the library root: same file system as the originals they become
 _FOLDER = re.compile(r"^[0-9a-f]{32}$")
 _STORED = re.compile(r"^(f\d{1,4}(\.[a-z0-9]{1,8})?|manifest\.csv)$")
 UPLOAD_MAX_AGE_S = 24 * 3600  # an upload folder left by a killed job is removed after this
+LISTED = 200  # changes and unrestorable obligations kept in a re-plan job's result (the rest counted)
 
 
 def register() -> None:
-    """Make plan, render and segments known to jobs.start_process."""
+    """Make plan, render, replan and segments known to jobs.start_process."""
     for kind, target in KINDS.items():
         register_kind(kind, target)
 
@@ -77,6 +78,38 @@ def render(settings: Settings, session: Session, spec: JobSpec, progress: Progre
             "without_schedule": res.without_schedule, "airings": res.airings,
             "unique_sessions": res.unique_sessions, "sessions_rendered": res.sessions_rendered,
             "parts_prepared": res.parts_prepared, "wall_s": round(res.wall_s, 3)}
+
+
+def replan(settings: Settings, session: Session, spec: JobSpec, progress: Progress) -> dict:
+    """Re-plan the job's month and scope from params["from"] with make-goods, with the bundles of
+    the stations it changes (replan.replan_and_render); what changed and what cannot be restored."""
+    from .replan import replan_and_render
+
+    month, scope = _month_and_scope(spec)
+    try:
+        day = parse_date(str(spec.params.get("from", "")))
+    except PeriodError as exc:
+        raise UserError(exc.message) from None
+    res = replan_and_render(settings, session, month, day, scope,
+                            seed=int(spec.params.get("seed", 0)), jobs=spec.params.get("jobs"),
+                            progress=progress, created_by=spec.created_by)
+    return {"schedule_id": res.schedule_id, "version": res.version,
+            "replan_from": res.replan_from.isoformat(), "stations": res.stations,
+            "changed": res.changed, "sessions_changed": len(res.changes),
+            "changes": [{"station": c.station, "name": c.name, "day": c.day.isoformat(),
+                         "session": c.session, "before": list(c.before), "after": list(c.after)}
+                        for c in res.changes[:LISTED]],
+            "unrestorable_total": len(res.unrestorable),
+            # what the stations lost first; then what the previous version already lacked
+            "unrestorable": [{k: u[k] for k in ("station", "name", "rule", "segment", "start", "end",
+                                                "required", "planned", "lost", "before", "reason")}
+                             for u in sorted(res.unrestorable, key=lambda u: (
+                                 -u["lost"], u["before"], u["station"], u["start"]))[:LISTED]],
+            "past": dict(res.past), "lost": res.lost,
+            "bundles_new": sum(1 for *_, status in res.bundles
+                               if status in ("new", "adopted", "restored")),
+            "solver_status": res.solver_status, "runs": res.distinct,
+            "wall_s": round(res.wall_s, 3)}
 
 
 # --- uploads --------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from radio_sched.blackouts import import_blackouts, is_off_air, station_blackouts
+from radio_sched.blackouts import blackouts_by_station, import_blackouts, is_off_air, station_blackouts
 from radio_sched.errors import InputErrors, UserError
 from radio_sched.models import Blackout, Station
 from radio_sched.sessions import import_sessions
@@ -48,6 +48,16 @@ def test_blackouts_apply_by_scope_and_session(with_sessions, tmp_path):
     assert is_off_air(b, dt.date(2024, 3, 15), "chiều") is not None
     assert is_off_air(b, dt.date(2024, 3, 15), "sáng") is None
     assert is_off_air(b, dt.date(2024, 9, 7), "sáng") is None
+
+
+def test_blackouts_of_many_stations_at_once_are_each_stations_own(with_sessions, tmp_path):
+    more = GOOD + "province,2024-09-02,2024-09-02,,Quốc khánh\ncommune:18202,2024-09-07,2024-09-07,,x\n"
+    import_blackouts(with_sessions, write(tmp_path / "b.csv", more))
+    stations = list(with_sessions.scalars(select(Station)))
+    found = list(with_sessions.scalars(select(Blackout).order_by(Blackout.date_from, Blackout.id)))
+    many = blackouts_by_station(found, stations)
+    assert many == {s.id: station_blackouts(found, s) for s in stations if station_blackouts(found, s)}
+    assert len(many) == 5 and len(many[next(s.id for s in stations if s.code == "18202")]) == 3
 
 
 def test_holidays_come_from_the_holidays_package(with_sessions):

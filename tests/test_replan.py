@@ -128,6 +128,24 @@ def test_running_the_same_replan_again_changes_nothing(storm):
 
 
 @pytest.mark.all_backends
+def test_check_holds_a_replan_to_its_date_the_days_before_are_as_aired(storm):
+    s = storm
+    res = replan_month(s, MARCH, FROM, jobs=1)
+    s.flush()
+    checked(s)
+    # a version whose past session is no longer held as aired (as if the re-plan had been free
+    # to plan it) is caught: the days before replan_from carry only what is pinned
+    past = s.scalars(select(Airing).where(Airing.schedule_id == res.schedule_id, Airing.date < FROM)
+                     .order_by(Airing.date.desc())).first()
+    assert past.pinned
+    past.pinned = False
+    s.flush()
+    bad = check_month(s, MARCH)
+    assert [(code, i.code, i.day) for code, i in bad.issues] == [
+        (sent_code(s, past), "frozen", past.date)]
+
+
+@pytest.mark.all_backends
 def test_a_district_replan_leaves_the_other_districts_alone(storm):
     res = replan_month(storm, MARCH, FROM, Scope("district", "436"), jobs=1)
     assert res.stations == 2 and res.changed == ["18073"]
@@ -222,3 +240,37 @@ def test_communes_marked_off_the_air_afterwards_need_no_report(province):
     off = [r for r in rows if r.station == "18202" and r.missed]
     assert off and all("bão số 3, mất điện" in r.reason.render("vi") for r in off)
     assert sum(r.aired for r in rows if r.station == "18205") >= 1
+
+
+@pytest.mark.all_backends
+def test_check_takes_the_past_of_a_station_a_replan_left_unchanged_as_stored(province):
+    """A typhoon's blackout entered for days already gone by; 18205 aired them anyway (a generator)
+    and says so, so the re-plan changes nothing for it and it keeps its version. Its past sessions
+    are not reported as off the air by check: the re-plan took them as aired."""
+    from radio_sched.blackouts import add_blackout
+
+    plan_month(province, MARCH, jobs=1)
+    days = (D(8), D(13))
+    assert any(days[0] <= a[0] <= days[1] for a in airings_of(province, "18202"))
+    mine = [a for a in airings_of(province, "18205") if days[0] <= a[0] <= days[1]]
+    assert mine
+    add_blackout(province, "district:440", *days, reason="bão số 3, mất điện")
+    record_asrun(province, [{"station": "18205", "date": str(d), "session": s, "status": "aired",
+                             "reason": "máy phát điện"} for d, s, _ in mine], "csv", "t", today=TODAY)
+    res = replan_month(province, MARCH, FROM, jobs=1)
+    assert "18202" in res.changed and "18205" not in res.changed  # 18202 lost its sessions
+    province.commit()
+    checked(province)
+    # the same past checked without the re-plan (its version alone) shows what was excused
+    v1 = province.scalar(select(Schedule.id).where(Schedule.version == 1))
+    alone = check_month(province, MARCH, schedule_id=v1)
+    assert {(c, i.code) for c, i in alone.issues} >= {("18205", "off_air")}
+
+
+def test_the_first_day_offered_for_a_replan_is_tomorrow_within_the_month():
+    from radio_sched.replan import first_day_to_replan
+
+    assert first_day_to_replan(MARCH, D(13)) == D(14)
+    assert first_day_to_replan(MARCH, D(31)) == D(31)  # the last day, not April
+    assert first_day_to_replan(MARCH, dt.date(2024, 2, 10)) == D(1)  # a month still to come
+    assert first_day_to_replan(MARCH, dt.date(2025, 1, 1)) == D(31)  # a month gone by

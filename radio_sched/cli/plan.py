@@ -44,7 +44,7 @@ def plan_cmd(app: AppContext, month, scope_text, district_code, station_code, ti
     with job_lock(app, "plan", period, scope) as job, app.session() as session:
         res = plan_month(session, period, scope, seed=seed, time_limit=time_limit, jobs=jobs,
                          workers=workers, strict=strict, progress=also(
-                             progress_callback(tr("Solving", "Đang giải")), job),
+                             progress_callback(tr("Planning", "Đang lập lịch")), job),
                          created_by=cli_user())
     if fmt == "json":
         out = {k: v for k, v in res.__dict__.items() if k != "penalties"}

@@ -11,7 +11,6 @@ from ..errors import UserError
 from ..i18n import M, get_lang, tr
 from ..jobs import held
 from ..periods import PeriodError, parse_date
-from ..render import render_month
 from ..scopes import PROVINCE
 from .common import AppContext, chosen_scope, month_arg, pass_app, progress_callback, scope_option
 
@@ -50,25 +49,26 @@ def replan_cmd(app: AppContext, month, from_day, scope_text, district_code, stat
     with app.session() as session:
         scope = chosen_scope(session, scope_text, district_code, station_code, on=period.start,
                              until=period.end) or PROVINCE
-    from ..replan import replan_month  # here: OR-Tools loads in a second, other commands need not
+    if not period.start <= day <= period.end:
+        raise UserError(M("--from {d} is not in {m}", "--from {d} không thuộc tháng {m}", d=day,
+                          m=period.label))
+    # here: OR-Tools takes a second to load, and other commands need not pay for it
+    from ..replan import BundlesFailed, replan_and_render
 
     with held(app.settings.db_url, "replan", period.label, str(scope)), app.session() as session:
-        res = replan_month(session, period, day, scope, seed=seed, time_limit=time_limit,
-                           jobs=jobs, workers=workers,
-                           progress=progress_callback(tr("Solving", "Đang giải")))
-        if render and res.changed_ids:
-            try:
-                rendered = render_month(app.settings, session, period, scope, jobs=jobs,
-                                        station_ids=res.changed_ids,
-                                        progress=progress_callback(tr("Rendering", "Đang dựng")))
-            except UserError as exc:
-                raise UserError(M(
-                    "{err}\nNothing was stored. To store the re-plan without bundles: add --no-render,"
-                    " then run 'radio-sched render {m}' once the audio is there.",
-                    "{err}\nChưa lưu gì. Để lưu lịch lập lại mà chưa dựng gói: thêm --no-render, rồi "
-                    "chạy 'radio-sched render {m}' khi đã có âm thanh.", err=exc.message,
-                    m=period.label)) from None
-            res.bundles = [(s.code, s.bundle.version, s.bundle.status) for s in rendered.stations]
+        try:
+            res = replan_and_render(
+                app.settings, session, period, day, scope, render=render, seed=seed,
+                time_limit=time_limit, jobs=jobs, workers=workers,
+                progress=progress_callback(tr("Re-planning", "Đang lập lại lịch")),
+                render_progress=progress_callback(tr("Rendering", "Đang dựng")))
+        except BundlesFailed as exc:
+            raise UserError(M(
+                "{err}\nTo store the re-plan without bundles: add --no-render, then run "
+                "'radio-sched render {m}' once the audio is there.",
+                "{err}\nĐể lưu lịch lập lại mà chưa dựng gói: thêm --no-render, rồi chạy "
+                "'radio-sched render {m}' khi đã có âm thanh.", err=exc.message,
+                m=period.label)) from None
     if fmt == "json":
         out = {k: v for k, v in res.__dict__.items()}
         out["changes"] = [c.__dict__ for c in res.changes]

@@ -88,8 +88,9 @@ def _ms(seconds: float) -> int:
 def build_month(session: Session, month: Period, scope: Scope | None = None, *,
                 history: History | None = None, pinned: Airings | None = None,
                 freeze_before: dt.date | None = None, reference: Airings | None = None,
-                station_ids: Sequence[int] | None = None) -> MonthInstance:
-    """Read everything a month's plan needs for the stations in scope into plain problems."""
+                station_ids: Sequence[int] | None = None, progress=None) -> MonthInstance:
+    """Read everything a month's plan needs for the stations in scope into plain problems;
+    progress(done, total) counts the stations built."""
     scope = scope or PROVINCE
     plan_row, plan = active_plan(session, month.start.year)
     stations = stations_in(session, scope, on=month.start, until=month.end)
@@ -100,6 +101,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
         raise UserError(M("no station in {scope} is on the air in {month}",
                           "không có đài nào thuộc {scope} hoạt động trong tháng {month}",
                           scope=str(scope), month=month.label))
+    if progress:
+        progress(0, len(stations))
     limits = limits_of(session, plan)
     lo, hi = horizon(plan.rules, month.start, month.end)
     templates = list(session.scalars(select(SessionTemplate)))
@@ -127,6 +130,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
     if history is None:
         history = load_history(session, month, ids, lo)
     slot_cache: dict[tuple, tuple[tuple[Slot, ...], tuple[Slot, ...]]] = {}
+    open_cache: dict[tuple, tuple[tuple[Slot, ...], tuple[Slot, ...]]] = {}
+    plain_offs = {b.id: (b.date_from, b.date_to, b.session, b.reason or "off-air") for b in blackouts}
     out = []
     for st in stations:
         covers = (st.province_code, st.district_code, st.code)
@@ -139,8 +144,13 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
                 + off_index.get(("district", st.district_code), []) + off_index.get(("commune", st.code), []))
         key = (tuple(t.id for t in chosen), tuple(b.id for b in offs), st.valid_from, st.valid_until)
         if key not in slot_cache:
-            slot_cache[key] = (_slots(chosen, offs, st, month.start, month.end),
-                               _slots(chosen, offs, st, month.end + DAY, hi))
+            # the sessions once per set of templates; a station's own off-air days marked on them
+            base = (key[0], st.valid_from, st.valid_until)
+            if base not in open_cache:
+                open_cache[base] = (_slots(chosen, [], st, month.start, month.end),
+                                    _slots(chosen, [], st, month.end + DAY, hi))
+            closed = [plain_offs[b.id] for b in offs]
+            slot_cache[key] = tuple(_off_air(days, closed) for days in open_cache[base])
         slots, future = slot_cache[key]
         pins = tuple(_fixed(pinned.get(st.id, ()))) if pinned else ()
         if pins:
@@ -150,6 +160,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
         problem = Problem(month.start, month.end, slots, seg_list, rules, limits, future, hist, pins,
                           freeze_before, ref)
         out.append(StationInstance(StationInfo(st.id, st.code, st.name, st.district_code), problem))
+        if progress:
+            progress(len(out), len(stations))
     return MonthInstance(month, str(scope), plan_row.id, plan, out, meta)
 
 
@@ -165,6 +177,19 @@ def _slots(templates: list[SessionTemplate], offs: list[Blackout], st: Station, 
                 out.append(Slot(day, t.session, t.start, t.capacity_s * 1000,
                                 (b.reason or "off-air") if b is not None else None))
         day += DAY
+    return tuple(out)
+
+
+def _off_air(slots: tuple[Slot, ...], offs: list[tuple]) -> tuple[Slot, ...]:
+    """The slots with those closed that a blackout (date_from, date_to, session, reason) covers; the
+    first that covers one gives its reason (as blackouts.is_off_air)."""
+    if not offs:
+        return slots
+    out = []
+    for s in slots:
+        why = next((o[3] for o in offs if o[0] <= s.day <= o[1] and (not o[2] or o[2] == s.session)),
+                   None)
+        out.append(s if why is None else s._replace(off_air=why))
     return tuple(out)
 
 

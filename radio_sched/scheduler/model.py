@@ -43,6 +43,7 @@ class Vars:
         self.penalties: list[PenaltyTerm] = []
         self.obligation_terms: list[PenaltyTerm] = []
         self.obligation_weight = self.weights.obligation
+        self.ceiling = 0  # the most every term but the obligations can cost together
         self._create()
 
     # --- variables --------------------------------------------------------------------------
@@ -100,7 +101,7 @@ class Vars:
 
     def set_objective(self) -> None:
         """Minimise; one missing obligation airing weighs more than every other term together."""
-        ceiling = sum(t.weight * t.ub for t in self.penalties)
+        self.ceiling = ceiling = sum(t.weight * t.ub for t in self.penalties)
         self.obligation_weight = max(self.weights.obligation, ceiling + 1)
         for t in self.obligation_terms:
             t.weight = self.obligation_weight

@@ -17,8 +17,10 @@ def _solve_batch(batch: list[tuple[int, Problem]], kw: dict) -> list[tuple[int, 
 
 def solve_all(problems: Sequence[Problem], *, jobs: int | None = None, seed: int = 0,
               time_limit: float | None = None, workers: int = 1,
-              progress: Callable[[int, int], None] | None = None) -> list[Solution]:
-    """One solution per problem, in order; jobs > 1 spreads them over processes."""
+              progress: Callable[[int, int], None] | None = None,
+              solved: Callable[[int, Solution], None] | None = None) -> list[Solution]:
+    """One solution per problem, in order; jobs > 1 spreads them over processes. solved(n, sol) is
+    called in this process as each one is ready (in any order), then progress(done, total)."""
     kw = dict(seed=seed, time_limit=time_limit, workers=workers)
     total = len(problems)
     jobs = max(1, min(jobs or os.cpu_count() or 1, total))
@@ -26,6 +28,8 @@ def solve_all(problems: Sequence[Problem], *, jobs: int | None = None, seed: int
     if jobs == 1:
         for n, p in enumerate(problems):
             out[n] = solve(p, **kw)
+            if solved:
+                solved(n, out[n])  # type: ignore[arg-type]
             if progress:
                 progress(n + 1, total)
         return out  # type: ignore[return-value]
@@ -40,6 +44,8 @@ def solve_all(problems: Sequence[Problem], *, jobs: int | None = None, seed: int
             for n, sol in fut.result():
                 out[n] = sol
                 done += 1
+                if solved:
+                    solved(n, sol)
             if progress:
                 progress(done, total)
     return out  # type: ignore[return-value]

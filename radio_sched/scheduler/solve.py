@@ -60,7 +60,7 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = None, w
                     bound=solver.best_objective_bound, wall_s=t2 - t0, penalties=penalties,
                     shortfalls=shortfalls(problem, airings),
                     stats={"build_s": t1 - t0, "solve_s": t2 - t1, "vars": len(v.x),
-                           "obligation_weight": v.obligation_weight,
+                           "obligation_weight": v.obligation_weight, "ceiling": v.ceiling,
                            "deterministic_s": solver.deterministic_time})
 
 

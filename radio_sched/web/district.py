@@ -1,5 +1,5 @@
 """The district culture center's pages: its communes' month, schedule versions, shortfalls, jobs;
-plan, render and segment uploads started as background jobs."""
+plan, render, re-plan and segment uploads started as background jobs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy import select
 
 from ..blackouts import add_blackout, list_blackouts, remove_blackout
+from ..config import local_today
 from ..divisions import stations_in
 from ..errors import Conflict, UserError
 from ..i18n import get_lang, tr
@@ -18,6 +19,7 @@ from ..jobs import ACTIVE, describe, get_job, recent_jobs, start_process
 from ..models import Blackout, Unit
 from ..overview import month_status, schedule_versions
 from ..periods import Period, PeriodError, parse_date
+from ..replan import check_replan, first_day_to_replan
 from ..rules import active_plan
 from ..scopes import PROVINCE, Scope, ScopeError, parse_scope
 from ..sessions import list_sessions
@@ -63,7 +65,7 @@ def month(code: str, month: str):
 
 
 def _page(unit: Unit, period: Period, *, status: int = 200, error: str | None = None,
-          form: dict | None = None, upload: dict | None = None):
+          form: dict | None = None, upload: dict | None = None, replan_from: str | None = None):
     scope = Scope("district", unit.code)
     stations = stations_in(db(), scope, on=period.start, until=period.end)
     offair = list_blackouts(db(), scope, start=period.start, end=period.end)
@@ -78,7 +80,8 @@ def _page(unit: Unit, period: Period, *, status: int = 200, error: str | None = 
         offair=[(b, can_manage_scope(db(), g.user, parse_scope(b.scope))) for b in offair],
         session_names=sorted({t.session for t in list_sessions(db())}),
         upload=upload or {"scope": str(scope), "kind": "district_episode"},
-        kinds=_kinds(period), province_too=can_manage(g.user, PROVINCE)), status
+        kinds=_kinds(period), province_too=can_manage(g.user, PROVINCE),
+        replan_from=replan_from or first_day_to_replan(period, local_today()).isoformat()), status
 
 
 def _kinds(period: Period) -> list[str]:
@@ -106,13 +109,31 @@ def render(code: str, month: str):
     return _start(code, month, "render")
 
 
-def _start(code: str, month: str, kind: str):
+@bp.post("/district/<code>/<month>/replan")
+@login_required
+def replan(code: str, month: str):
+    """Re-plan the district's month from a chosen day in a job process: the days before stay as
+    aired, make-goods after it, new versions and bundles for the communes that change."""
+    period = month_or_404(month)
+    unit = district_or_404(code, period)
+    text = request.form.get("from", "")[:40]
+    try:
+        day = parse_date(text)
+        check_replan(db(), period, day, Scope("district", unit.code))  # the quick refusals, at once
+    except (UserError, PeriodError) as exc:
+        return _page(unit, period, status=400, error=str(exc.message), replan_from=text)
+    finally:
+        db().rollback()
+    return _start(code, month, "replan", {"from": day.isoformat()}, replan_from=text)
+
+
+def _start(code: str, month: str, kind: str, params: dict | None = None, **page):
     period = month_or_404(month)
     unit = district_or_404(code, period)
     try:
-        job_id = _launch(kind, period.label, f"district:{unit.code}")
+        job_id = _launch(kind, period.label, f"district:{unit.code}", params)
     except Conflict as exc:
-        return _page(unit, period, status=409, error=str(exc.message))
+        return _page(unit, period, status=409, error=str(exc.message), **page)
     return redirect(url_for("district.job", job_id=job_id))
 
 

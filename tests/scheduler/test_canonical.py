@@ -39,10 +39,16 @@ def test_history_of_the_local_item_is_renamed_too():
     assert cp == other
 
 
-def test_different_history_means_a_different_problem():
+def test_different_history_means_a_different_problem_only_where_a_rule_reads_it():
     h = [(D(2024, 2, 28), "sáng", "ep1", "district_episode")]
+    # ep1's window opens on 1 March and episodes keep no gap: no rule reads a February airing
     distinct, _ = group([station(1, "18073"), station(2, "18077", history=h)])
-    assert len(distinct) == 2
+    assert len(distinct) == 1
+    # an episode whose window opened on 25 February counts it
+    early = [seg("ep1", start=D(2024, 2, 25))]
+    a, b = (dataclasses.replace(station(n, c, history=hist).problem, segments=early)
+            for n, c, hist in ((1, "18073", ()), (2, "18077", h)))
+    assert canonical(a)[0] != canonical(b)[0]
 
 
 def test_restore_renames_shortfall_params():

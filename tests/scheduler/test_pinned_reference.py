@@ -44,15 +44,28 @@ def test_a_reference_is_kept_and_a_change_costs_its_weight():
     ref = [tuple(a) for a in first.airings]
     again = solved(dataclasses.replace(base, reference=tuple(Fixed(*r) for r in ref)))
     assert again.airings == first.airings and paid(again, "change") == 0
-    # the day of the first episode goes off the air: exactly that episode moves, one session changes
+    # the day of the first episode goes off the air: exactly that episode moves; two sessions
+    # change: the one now off the air (whatever the schedule does) and the one it moves to
     lost = first.airings[0]
     slots = tuple(s._replace(off_air="mất điện") if (s.day, s.session) == (lost.day, lost.session) else s
                   for s in base.slots)
     moved = solved(dataclasses.replace(base, slots=slots, reference=tuple(Fixed(*r) for r in ref)))
     assert set(moved.airings) ^ set(first.airings) == {lost, *[a for a in moved.airings
                                                                 if a not in first.airings]}
-    assert len([a for a in moved.airings if a not in first.airings]) == 1
-    assert paid(moved, "change") == 200
+    (new,) = [a for a in moved.airings if a not in first.airings]
+    assert paid(moved, "change") == 400
+    assert sorted(p.name for p in moved.penalties if p.rule == "change") == sorted(
+        [f"change[{lost.day}|{lost.session}]", f"change[{new.day}|{new.session}]"])
+
+
+def test_a_session_that_cannot_stay_as_it_was_costs_one_change_whatever_is_planned():
+    # the reference aired ep0 on the 2nd; ep0 is now too long for any session: that session
+    # changes in every schedule, so it is one change (a constant), not a choice
+    segs = [seg("ep0", seconds=700), seg("ep1", seconds=100)]
+    ref = (Fixed(D(2024, 3, 2), "sáng", ("ep0",)),)
+    sol = solved(problem(RULE, segs, reference=ref))
+    assert [p.name for p in sol.penalties if p.rule == "change"] == ["change[2024-03-02|sáng]"]
+    assert paid(sol, "change") == 200
 
 
 def test_pinned_wins_over_the_solver_choice():

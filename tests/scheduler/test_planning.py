@@ -142,10 +142,14 @@ def test_pending_segments_are_never_scheduled(province):
     assert not any(s.startswith("so-noi-vu-") for s in used)
 
 
-def test_progress_is_reported(province):
+def test_progress_counts_each_station_built_solved_checked_and_stored(province):
     seen = []
     planned(province, progress=lambda done, total: seen.append((done, total)))
-    assert seen and seen[-1][0] == seen[-1][1]
+    assert {total for _, total in seen} == {4 * 5}  # one total from the first call: 4 steps x 5 stations
+    done = [d for d, _ in seen]
+    assert done == sorted(set(done)) and done[0] == 0 and done[-1] == 20
+    # every stage ends on its boundary: all built (5), all solved (10), all checked (15), stored
+    assert {5, 10, 15, 20} <= set(done)
 
 
 def test_a_version_taken_meanwhile_is_retried_with_the_next(province, monkeypatch):

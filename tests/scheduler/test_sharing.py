@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from radio_sched.scheduler.instance import Limits, StationInfo, StationInstance
+from radio_sched.scheduler.instance import Limits, Slot, StationInfo, StationInstance
 from radio_sched.scheduler.sharing import solve_stations
 from radio_sched.scheduler.solve import solve
 from radio_sched.scheduler.validate import validate
@@ -76,3 +76,28 @@ def test_stations_differing_in_their_outages_share_the_relaxed_solve_when_it_avo
     when = lambda sol: [(a.day, a.session, len(a.slugs)) for a in sol.airings]  # noqa: E731
     assert when(sols[1]) == when(sols[3]) == when(relaxed_sol)
     assert used[0] not in {a.day for a in sols[2].airings}
+
+
+def test_a_reference_session_closed_at_one_station_costs_it_the_same_as_the_relaxed_run():
+    # the reference aired ep0 on Monday morning and Saturday evening of one week, but the rule now
+    # allows one a week: every schedule changes one of the two sessions, and the morning is
+    # preferred, so the relaxed run (every session open) keeps Monday. At station 3 Saturday is off
+    # the air now; its model must count that session as changed too (a constant), or the relaxed
+    # run would not bound it from below and its shared objective would be 200 too high.
+    rule = ('[[rule]]\nid = "w"\nkind = "district_episode"\nquota = { per = "week", max = 1 }\n'
+            'prefer_sessions = ["sáng"]\n')
+    ref = ((D(2024, 1, 1), "sáng", ("ep0",)), (D(2024, 1, 6), "chiều", ("ep0",)))
+    stations = []
+    for n, off in ((1, None), (2, D(2024, 1, 3)), (3, D(2024, 1, 6))):
+        days = [D(2024, 1, d) for d in range(1, 8)]
+        slot_list = tuple(Slot(d, "chiều" if d.day == 6 else "sáng", "05:30", 60_000,
+                               "bão" if d == off else None) for d in days)
+        p = problem(rule, [seg("ep0", seconds=5, start=D(2023, 12, 22), end=D(2024, 1, 6))],
+                    start=D(2024, 1, 1), end=D(2024, 1, 7), slot_list=slot_list, reference=ref,
+                    limits=Limits(max_items=1, gap_ms=0))
+        stations.append(StationInstance(StationInfo(n, str(n), f"Xã {n}"), p))
+    sols, stats = solve_stations(stations, jobs=1)
+    assert stats["solved"] == 1  # one relaxed run with every session open serves all three
+    assert [a.day for a in sols[3].airings] == [D(2024, 1, 1)]
+    check(stations, sols)
+    assert [sols[n].objective for n in (1, 2, 3)] == [201, 201, 201]  # one change and one item

@@ -235,3 +235,89 @@ def test_an_oversize_segment_upload_is_refused(workshop):
     r = c.post(PAGE + "segments", data=body, content_type="multipart/form-data; boundary=B")
     assert r.status_code == 413 and "Tệp tải lên lớn hơn 1 MB." in r.get_data(as_text=True)
     assert count(workshop.settings.db_url, Job) == 0 and uploads_left(workshop) == []
+
+
+@pytest.mark.all_backends
+def test_replan_as_a_job_process_shows_what_changed_and_what_cannot_be_restored(work_app, workshop):
+    import datetime as dt
+
+    from radio_sched.asrun import record_asrun
+    from radio_sched.periods import parse_month
+    from radio_sched.planning import check_month
+    from radio_sched.scheduler.bridge import current_airings_by_station
+    from radio_sched.models import Station
+
+    url = workshop.settings.db_url
+    d = signed_in(work_app, "d436")
+    page = d.get(PAGE).get_data(as_text=True)
+    # the month is over (the test runs after March 2024): the form offers its last day
+    assert 'id="replan-from" required value="2024-03-31"' in page
+    assert 'id="replan-month" disabled' in page  # nothing planned yet
+    refused = post_form(d, PAGE + "replan", {"from": "2024-03-12"})
+    assert refused.status_code == 400
+    assert "chưa có lịch tháng 2024-03 cho district:436: hãy lập lịch trước" in refused.get_data(
+        as_text=True)
+    assert wait_for_job(url, job_of(post_form(d, PAGE + "plan"))).status == "done"
+    assert 'id="replan-month" disabled' not in d.get(PAGE).get_data(as_text=True)
+
+    # 18073 reports two sessions missed (a storm), and is marked off the air on its next day with
+    # an airing after that: both need the re-plan
+    with session_scope(url) as s:
+        ids = {st.code: st.id for st in s.scalars(select(Station))}
+        aired = current_airings_by_station(s, parse_month("2024-03"), [ids["18073"]])[ids["18073"]]
+        storm = [a for a in aired if dt.date(2024, 3, 4) <= a[0]][:2]
+        record_asrun(s, [{"station": "18073", "date": str(day), "session": sess, "status": "missed",
+                          "reason": "mất điện do bão"} for day, sess, _ in storm], "web", "d436",
+                     today=dt.date(2024, 4, 1))
+    start = storm[-1][0] + dt.timedelta(days=1)
+    later = next(day for day, _, _ in aired if day >= start)
+    assert post_form(d, PAGE + "offair", {"target": "commune:18073", "date_from": str(later),
+                                          "reason": "mất điện"}).status_code == 302
+    # bad dates are refused plainly and start nothing; so is a day already reported
+    for value, message in (("31/02/2024", "'31/02/2024' không phải ngày"),
+                           ("2024-04-02", "ngày lập lại lịch 2024-04-02 không thuộc tháng 2024-03"),
+                           (str(storm[0][0]), "đã có đài báo cáo buổi phát từ ngày")):
+        r = post_form(d, PAGE + "replan", {"from": value})
+        text = html.unescape(r.get_data(as_text=True))
+        assert r.status_code == 400 and message in text, (value, text[:2000])
+        assert f'id="replan-from" required value="{value}"' in text  # the user's input kept
+    jobs_before = count(url, Job)
+
+    job_id = job_of(post_form(d, PAGE + "replan", {"from": str(start)}))
+    done = wait_for_job(url, job_id)
+    assert done.status == "done", done.result
+    assert (done.kind, done.month, done.scope, done.created_by) == ("replan", "2024-03",
+                                                                   "district:436", "d436")
+    assert done.progress == done.total > 0 and count(url, Job) == jobs_before + 1
+    r = done.result
+    assert (r["version"], r["replan_from"], r["stations"], r["changed"]) == (2, str(start), 2,
+                                                                            ["18073"])
+    assert r["lost"] == sum(len(items) for _, _, items in storm) > 0
+    assert r["bundles_new"] == 1 and r["sessions_changed"] >= 1
+    assert str(later) in {c["day"] for c in r["changes"]}
+    assert all(c["station"] == "18073" and c["day"] >= str(start) for c in r["changes"])
+    with session_scope(url) as s:
+        sch = s.scalar(select(Schedule).where(Schedule.version == 2))
+        assert (sch.kind, sch.replan_from, sch.created_by) == ("replan", start, "d436")
+        assert check_month(s, parse_month("2024-03")).ok
+        bundle = s.scalar(select(Bundle).where(Bundle.schedule_id == sch.id))
+        assert bundle is not None and bundle.station_id == ids["18073"]
+    job_page = html.unescape(d.get(f"/jobs/{job_id}").get_data(as_text=True))
+    assert f"Phiên bản lịch 2 từ ngày {start:%d/%m/%Y}: 1/2 xã thay đổi" in job_page
+    assert f"Trước ngày đó, {r['lost']} tin bị mất" in job_page and 'id="replan-changes"' in job_page
+    first = r["changes"][0]
+    assert f"{first['day'][8:10]}/{first['day'][5:7]}/2024" in job_page
+    unrestorable = job_page[job_page.index('id="replan-unrestorable"'):]
+    assert len(r["unrestorable"]) == r["unrestorable_total"] > 0  # the plan's rules ask for more
+    # what the storm took comes first; what the first version already lacked is said so
+    lost = [u["lost"] for u in r["unrestorable"]]
+    assert lost == sorted(lost, reverse=True) and lost[0] >= 1 and not r["unrestorable"][0]["before"]
+    assert any(u["before"] for u in r["unrestorable"])
+    assert r["unrestorable"][0]["reason"]["vi"] in unrestorable
+    english = html.unescape(d.get(f"/jobs/{job_id}?lang=en").get_data(as_text=True))
+    assert "What cannot be restored" in english and r["unrestorable"][0]["reason"]["en"] in english
+
+    # the same re-plan again changes nothing, and says so
+    again = wait_for_job(url, job_of(post_form(d, PAGE + "replan", {"from": str(start)})))
+    assert again.status == "done" and again.result["version"] is None
+    assert "Không có gì thay đổi từ ngày" in d.get(f"/jobs/{again.id}?lang=vi").get_data(as_text=True)

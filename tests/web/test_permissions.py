@@ -133,7 +133,7 @@ def test_permission_matrix(app, site, plan_rules, principal):
 
 @pytest.mark.parametrize("principal", list(SEES_STATION))
 def test_who_may_start_district_work(app, site, principal, tmp_path):
-    """Plan, render and uploads of each district, by each role. Every district's month and uploads
+    """Plan, render, re-plan and uploads of each district, by each role. Every district's month and uploads
     are held by a job first, so an allowed request ends at the lock (409), past every permission
     check, and no process starts; a refused one never gets there."""
     import io
@@ -154,8 +154,10 @@ def test_who_may_start_district_work(app, site, principal, tmp_path):
     elif principal != "anon":
         assert login(client, principal).status_code == 302
     for district in sorted(set(STATIONS.values())):
-        for action in ("plan", "render", "segments"):
+        for action in ("plan", "render", "replan", "segments"):
             data = {"csrf_token": csrf_token(client)}
+            if action == "replan":
+                data["from"] = "2024-03-20"
             if action == "segments":
                 data.update(kind="district_episode", scope=f"district:{district}",
                             files=[(io.BytesIO(b"ID3 any bytes"), "tap.mp3")])
