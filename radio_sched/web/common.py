@@ -98,6 +98,33 @@ def this_month() -> Period:
     return make_month(today.year, today.month)
 
 
+def landing_month(level: str = "province", code: str | None = None) -> Period:
+    """The month a home page opens on: this month if the unit's stations exist now, else the newest
+    month planned for them (a database of the 2024 structure opens on its last planned month),
+    else the last month the unit existed."""
+    from sqlalchemy import func, select
+
+    from ..models import Schedule, ScheduleStation
+
+    now = this_month()
+    stations = select(Station.id)
+    if level == "district":
+        stations = stations.where(Station.district_code == code)
+    elif level == "commune":
+        stations = stations.where(Station.code == code)
+    current = db().scalar(stations.where(Station.valid_from <= now.end,
+                                         Station.valid_until >= now.start).limit(1))
+    if current is not None:
+        return now
+    newest = db().scalar(select(func.max(Schedule.month))
+                         .join(ScheduleStation, ScheduleStation.schedule_id == Schedule.id)
+                         .where(ScheduleStation.station_id.in_(stations)))
+    if newest:
+        return parse_month(newest)
+    last = db().scalar(select(func.max(Station.valid_until)).where(Station.id.in_(stations)))
+    return make_month(last.year, last.month) if last and last < now.start else now
+
+
 def station_or_404(code: str, month: Period) -> Station:
     """The station with this code in that month, if the asker may see it (403 if not)."""
     if not code.isdigit() or len(code) > 12:

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 from ..overview import district_statuses
 from ..scopes import parse_scope
 from ..users import can_manage
-from .common import db, login_required, month_or_404, this_month
+from .common import db, landing_month, login_required, month_or_404
 
 bp = Blueprint("department", __name__)
 
@@ -25,7 +25,7 @@ def province_scope():
 @login_required
 def index():
     province_scope()
-    return redirect(url_for("department.month", month=this_month().label))
+    return redirect(url_for("department.month", month=landing_month().label))
 
 
 @bp.get("/department/<month>/")

@@ -26,7 +26,8 @@ from ..sessions import list_sessions
 from ..station_month import reason_text
 from ..users import can_manage, can_manage_scope
 from ..work import discard_upload, upload_specs
-from .common import db, login_required, month_or_404, settings, this_month, web_settings
+from .common import (db, landing_month, login_required, month_or_404, settings, this_month,
+                     web_settings)
 from .uploads import save_upload
 
 UPLOAD_FIELDS = ("kind", "title", "slug", "scope", "valid_from", "valid_until", "topics",
@@ -52,7 +53,7 @@ def district_or_404(code: str, period: Period) -> Unit:
 @bp.get("/district/<code>/")
 @login_required
 def index(code: str):
-    month = this_month()
+    month = landing_month("district", code) if code.isdigit() and len(code) <= 12 else this_month()
     district_or_404(code, month)
     return redirect(url_for("district.month", code=code, month=month.label))
 

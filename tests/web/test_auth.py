@@ -149,3 +149,25 @@ def test_behind_an_https_proxy_forms_work_and_links_are_https(site, monkeypatch)
                headers={**proxy, "Referer": site_url + "/station/18073/2024-03/"})
     assert r.status_code == 200
     assert f'value="{site_url}/d/' in r.get_data(as_text=True)
+
+
+@pytest.mark.all_backends
+def test_home_pages_open_on_the_newest_planned_month_of_units_gone_since(app, site):
+    """A database of the 2024 structure (units ended 2025-06-30): today's month has no station, so
+    each home opens on the newest planned month instead of a page that does not exist."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from radio_sched.models import Station, Unit
+
+    with session_scope(site.db_url) as s:
+        for model in (Unit, Station):
+            s.execute(update(model).values(valid_until=dt.date(2025, 6, 30)))
+    for user, home in [("so", "/department/"), ("d436", "/district/436/"),
+                       ("op18073", "/station/18073/")]:
+        c = app.test_client()
+        login(c, user)
+        landing = c.get(home).headers["Location"]
+        assert landing == f"{home}2024-03/", (user, landing)
+        assert c.get(landing).status_code == 200

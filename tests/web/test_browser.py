@@ -74,6 +74,10 @@ def finished_job_page(driver, timeout=60.0):
         "done", "failed") and driver.execute_script("return document.readyState") == "complete"
         and (driver.find_elements(By.ID, "job-result") or driver.find_element(
             By.ID, "job-error").is_displayed()), timeout)
+    # load the finished page once more: a page that reloads itself cannot then replace the
+    # elements a test is reading (a finished job's page stays still)
+    driver.get(driver.current_url)
+    wait_for(lambda: driver.execute_script("return document.readyState") == "complete", timeout)
 
 
 def click_and_load(driver, element):
