@@ -299,10 +299,10 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
                   "phần mã hoá một lần; giọng nói: {i} mục tổng hợp, {c} lấy từ bộ đệm).",
                   a=number(x.airings), u=number(x.unique_sessions), p=number(x.parts),
                   i=number(x.speech["items"]), c=number(x.speech["cached"])))
-    out.append(tr("- Bundles: {n}, {t} in all, {lo} to {hi} a station (median {me}; largest {st}); "
+    out.append(tr("- Bundles: {n}, {t} in all, {lo} to {hi} a station (median {me}; the largest: station {st}); "
                   "the schedules folder holds {disk} with older versions and the session cache.",
-                  "- Gói âm thanh: {n} gói, tổng {t}, mỗi đài {lo} đến {hi} (trung vị {me}; lớn nhất "
-                  "{st}); thư mục lịch chiếm {disk} kể cả phiên bản cũ và bộ đệm buổi phát.",
+                  "- Gói âm thanh: {n} gói, tổng {t}, mỗi đài {lo} đến {hi} (trung vị {me}; lớn nhất là gói "
+                  "của đài {st}); thư mục lịch chiếm {disk} kể cả phiên bản cũ và bộ đệm buổi phát.",
                   n=b.count, t=megabytes(b.total_bytes), lo=megabytes(b.smallest),
                   hi=megabytes(b.largest), me=megabytes(b.median), st=b.largest_station,
                   disk=megabytes(b.on_disk_bytes)))
