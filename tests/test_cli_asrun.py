@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -82,7 +83,9 @@ def test_replan_prints_the_changes_and_a_second_run_changes_nothing(province, ru
     assert res.exit_code == 0, res.output
     out = res.output
     assert "Lập lại lịch tháng 2024-03 từ ngày 2024-03-14 cho province: giải lại 5 đài" in out
-    assert "Phiên bản 2:" in out and "18073 Phường Nam Hà, 2024-03-14 sáng: - -> " in out
+    assert "Phiên bản 2:" in out
+    # the station that lost its storm days gets make-goods from the 14th on: "<day> <session>: old -> new"
+    assert re.search(r"^ *18073 Phường Nam Hà, 2024-03-(1[4-9]|2\d|3[01]) (sáng|chiều): .+ -> .+$", out, re.M), out
     assert "Chưa dựng gói âm thanh (--no-render)" in out
     checked(province)
     again = runner(["--lang", "en", "replan", "2024-03", "--from", "2024-03-14", "--no-render",
