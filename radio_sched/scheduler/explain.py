@@ -17,6 +17,10 @@ REASONS: dict[str, tuple[str, str]] = {
                 "không còn buổi phát nào trống trong {start}..{end}: cả {days} ngày đều ngừng phát ({why})"),
     "past": ("the sessions of {start}..{end} are already fixed (before {frozen})",
              "các buổi phát {start}..{end} đã cố định (trước ngày {frozen})"),
+    "past_off_air": ("no session in {start}..{end} is free: the days before {frozen} are already fixed "
+                     "and the other {days} days are off-air ({why})",
+                     "không còn buổi phát nào trống trong {start}..{end}: các ngày trước {frozen} đã cố "
+                     "định, {days} ngày còn lại đều ngừng phát ({why})"),
     "no_segment": ("no {kind} segment was supplied for this commune in {label}",
                    "không có tin loại {kind} nào được cung cấp cho xã này trong {label}"),
     "too_long": ("segment {segment} lasts {duration} s, the longest session allows {allows} s",
@@ -58,8 +62,11 @@ def _diagnose(problem: Problem, sf: Shortfall, airings: Sequence[Fixed]) -> tupl
     if not free:
         if not movable:
             return "past", dict(span, frozen=str(problem.frozen_before or lo))
-        why = sorted({s.off_air for s in movable if s.off_air})
-        return "off_air", dict(span, days=(hi - lo).days + 1, why="; ".join(why))
+        why = "; ".join(sorted({s.off_air for s in movable if s.off_air}))
+        frozen = problem.frozen_before
+        if frozen is not None and lo < frozen <= hi:  # a re-plan: part of the window is the past
+            return "past_off_air", dict(span, frozen=str(frozen), days=(hi - frozen).days + 1, why=why)
+        return "off_air", dict(span, days=(hi - lo).days + 1, why=why)
     if sf.segment is not None:
         candidates = [problem.segment(sf.segment)]
     else:

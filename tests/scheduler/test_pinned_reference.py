@@ -4,7 +4,7 @@ import dataclasses
 
 from radio_sched.scheduler.instance import Fixed, Limits
 
-from .build import D, days_of, paid, problem, seg, solved
+from .build import D, days_of, paid, problem, reason, seg, solved
 
 RULE = ('[[rule]]\nid = "ep"\nkind = "district_episode"\neach_segment = { min = 1, max = 2, within_days = 7 }\n'
         'min_gap_days = 3\n')
@@ -35,6 +35,18 @@ def test_all_frozen_window_is_explained_as_past():
     sol = solved(problem(RULE, [seg("ep1")], frozen_before=D(2024, 3, 9)))
     (sf,) = sol.shortfalls
     assert sf.code == "past"
+
+
+def test_a_window_half_past_half_off_air_says_both():
+    # a re-plan from the 5th; the 5th-7th are off the air: the 7-day window of the 1st is lost, and
+    # the reason must not claim that all 7 days were off the air
+    sol = solved(problem(RULE, [seg("ep1", end=D(2024, 3, 7))], frozen_before=D(2024, 3, 5),
+                         off_air={D(2024, 3, d): "bão" for d in (5, 6, 7)}))
+    (sf,) = sol.shortfalls
+    assert sf.code == "past_off_air"
+    assert reason(sf) == ("no session in 2024-03-01..2024-03-07 is free: the days before 2024-03-05 "
+                          "are already fixed and the other 3 days are off-air (bão)")
+    assert "các ngày trước 2024-03-05 đã cố định, 3 ngày còn lại đều ngừng phát (bão)" in reason(sf, "vi")
 
 
 def test_a_reference_is_kept_and_a_change_costs_its_weight():
