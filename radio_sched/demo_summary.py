@@ -230,6 +230,9 @@ def _reasons(s: Session, audits: Sequence[AuditResult], short: list
     for r in short:
         if r.planned < r.required:
             cause = "not_planned"
+            first = str(r.reason).split("; ")[0]  # the scheduler's reason, when it gave one
+            prefix = tr("not planned: ", "lịch không xếp được: ")
+            stated[cause][first[len(prefix):] if first.startswith(prefix) else ""] += 1
         elif r.missed:
             cause = "lost"
             why = Counter(o.reason for o in said.get(r.station, ())
