@@ -6,6 +6,7 @@ from functools import wraps
 from typing import Any, Callable
 
 from flask import abort, current_app, g, redirect, request, session as cookie, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..config import Settings, WebSettings, local_today
@@ -13,7 +14,7 @@ from ..db import sessionmaker_for
 from ..divisions import station_by_code
 from ..errors import NotFound, UserError
 from ..i18n import LANGS, get_lang
-from ..models import Station, User
+from ..models import Station, Unit, User
 from ..periods import Period, PeriodError, month as make_month, parse_month
 from ..tokens import resolve_token
 from ..users import StationPass, can_see, session_stamp
@@ -84,6 +85,18 @@ def login_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def district_unit_or_404(code: str, period: Period) -> Unit:
+    """The district unit with that code valid in the period (404 for a malformed or unknown code)."""
+    if not code.isdigit() or len(code) > 12:
+        abort(404)
+    unit = db().scalar(select(Unit).where(
+        Unit.level == "district", Unit.code == str(int(code)), Unit.valid_from <= period.end,
+        Unit.valid_until >= period.start).order_by(Unit.valid_from.desc()).limit(1))
+    if unit is None:
+        abort(404)
+    return unit
 
 
 def month_or_404(text: str) -> Period:

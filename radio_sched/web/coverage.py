@@ -8,7 +8,6 @@ import hashlib
 import re
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ..audit import audit
 from ..audit_chart import coverage_chart, pct
@@ -18,7 +17,7 @@ from ..models import Unit
 from ..periods import Period, PeriodError, parse_period
 from ..scopes import Scope, parse_scope
 from ..users import can_manage_scope
-from .common import db, login_required
+from .common import db, district_unit_or_404, login_required
 from .downloads import content_disposition
 
 bp = Blueprint("coverage", __name__)
@@ -37,13 +36,7 @@ def scope_or_403(period: Period) -> tuple[Scope, Unit | None]:
     user = g.user
     code = request.args.get("district", "")
     if code:
-        if not code.isdigit() or len(code) > 12:
-            abort(404)
-        unit = db().scalar(select(Unit).where(
-            Unit.level == "district", Unit.code == str(int(code)), Unit.valid_from <= period.end,
-            Unit.valid_until >= period.start).order_by(Unit.valid_from.desc()).limit(1))
-        if unit is None:
-            abort(404)
+        unit = district_unit_or_404(code, period)
         scope = Scope("district", unit.code)
     else:
         unit, scope = None, parse_scope(user.scope)

@@ -8,7 +8,6 @@ import subprocess
 import threading
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ..blackouts import add_blackout, list_blackouts, remove_blackout
 from ..config import local_today
@@ -26,7 +25,7 @@ from ..sessions import list_sessions
 from ..station_month import reason_text
 from ..users import can_manage, can_manage_scope
 from ..work import discard_upload, upload_specs
-from .common import (db, landing_month, login_required, month_or_404, settings, this_month,
+from .common import (db, district_unit_or_404, landing_month, login_required, month_or_404, settings, this_month,
                      web_settings)
 from .uploads import save_upload
 
@@ -38,13 +37,7 @@ bp = Blueprint("district", __name__)
 
 def district_or_404(code: str, period: Period) -> Unit:
     """The district unit of that month, if the signed-in user may run its work (403 if not)."""
-    if not code.isdigit() or len(code) > 12:
-        abort(404)
-    unit = db().scalar(select(Unit).where(
-        Unit.level == "district", Unit.code == str(int(code)), Unit.valid_from <= period.end,
-        Unit.valid_until >= period.start).order_by(Unit.valid_from.desc()).limit(1))
-    if unit is None:
-        abort(404)
+    unit = district_unit_or_404(code, period)
     if not can_manage(g.user, Scope("district", unit.code), province_code=unit.province_code):
         abort(403)
     return unit
