@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from radio_sched.config import Settings  # noqa: E402
-from radio_sched.db import session_scope  # noqa: E402
-from radio_sched.demo import run_demo  # noqa: E402
-from radio_sched.models import AsRun, Bundle, Job, Schedule, Segment  # noqa: E402
+from radio_sched.core.config import Settings  # noqa: E402
+from radio_sched.core.db import session_scope  # noqa: E402
+from radio_sched.demo.story import run_demo  # noqa: E402
+from radio_sched.core.models import AsRun, Bundle, Job, Schedule, Segment  # noqa: E402
 
 
 def rows(url: str) -> dict[str, int]:

@@ -28,14 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_scheduler import setup  # noqa: E402
 
-from radio_sched import jobs  # noqa: E402
-from radio_sched.config import Settings, WebSettings  # noqa: E402
-from radio_sched.db import session_scope  # noqa: E402
-from radio_sched.models import Job  # noqa: E402
-from radio_sched.periods import parse_month  # noqa: E402
-from radio_sched.planning import plan_month  # noqa: E402
-from radio_sched.scopes import parse_scope  # noqa: E402
-from radio_sched.work import register  # noqa: E402
+from radio_sched.jobs import runner as jobs  # noqa: E402
+from radio_sched.core.config import Settings, WebSettings  # noqa: E402
+from radio_sched.core.db import session_scope  # noqa: E402
+from radio_sched.core.models import Job  # noqa: E402
+from radio_sched.core.periods import parse_month  # noqa: E402
+from radio_sched.planning.plan import plan_month  # noqa: E402
+from radio_sched.core.scopes import parse_scope  # noqa: E402
+from radio_sched.jobs.kinds import register  # noqa: E402
 
 
 def plan_both_ways(url: str, month, scope: str, settings: Settings) -> dict:

@@ -100,11 +100,11 @@ def station_client(port: int, token: str, sha: str, resume: bool, start: threadi
 
 def add_month_content(db_url: str) -> None:
     """The month's segments (the demo content), so that a district can really plan March."""
-    from radio_sched.db import session_scope
-    from radio_sched.demo_content import add_segments, month_content, stations_by_district
-    from radio_sched.divisions import district_names, stations_in
-    from radio_sched.periods import parse_month
-    from radio_sched.scopes import PROVINCE
+    from radio_sched.core.db import session_scope
+    from radio_sched.demo.content import add_segments, month_content, stations_by_district
+    from radio_sched.reference.divisions import district_names, stations_in
+    from radio_sched.core.periods import parse_month
+    from radio_sched.core.scopes import PROVINCE
 
     m = parse_month(MONTH)
     with session_scope(db_url) as s:
@@ -224,7 +224,7 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
     try:
         yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     finally:
-        from radio_sched.db import dispose_engines
+        from radio_sched.core.db import dispose_engines
 
         dispose_engines()
         with admin.begin() as conn:

@@ -105,8 +105,8 @@ def plan_rows(session, stations, gap_s: float):
     """A month shaped like the planner's output: airings[station_id] = [(date, session, start, cap, slugs)]."""
     from sqlalchemy import select
 
-    from radio_sched.audio.render import planned_length_s
-    from radio_sched.models import Segment
+    from radio_sched.production.session_audio import planned_length_s
+    from radio_sched.core.models import Segment
 
     seg = {s.slug: s for s in session.scalars(select(Segment))}
     jingles = [seg["jingle-intro"].duration_s, seg["jingle-outro"].duration_s]
@@ -146,7 +146,7 @@ def plan_rows(session, stations, gap_s: float):
 def store_schedule(session, plan, scope):
     from sqlalchemy import select
 
-    from radio_sched.models import Airing, AiringItem, Schedule, ScheduleStation, Segment
+    from radio_sched.core.models import Airing, AiringItem, Schedule, ScheduleStation, Segment
 
     seg = {s.slug: s for s in session.scalars(select(Segment))}
     sch = Schedule(month=MONTH, scope=scope, version=1, status="complete")
@@ -164,12 +164,12 @@ def store_schedule(session, plan, scope):
 
 def airing_parts(session, settings, district):
     """Every airing as its list of ready part paths (intro, items, outro), and the gap part."""
-    from radio_sched.audio.parts import Library, lookup, make_gap, recipe_key
-    from radio_sched.audio.library import audio_settings
-    from radio_sched.divisions import stations_in
-    from radio_sched.models import Segment
-    from radio_sched.schedules import current_schedule_ids, station_airings
-    from radio_sched.scopes import Scope
+    from radio_sched.production.parts import Library, lookup, make_gap, recipe_key
+    from radio_sched.production.catalogue import audio_settings
+    from radio_sched.reference.divisions import stations_in
+    from radio_sched.core.models import Segment
+    from radio_sched.planning.schedules import current_schedule_ids, station_airings
+    from radio_sched.core.scopes import Scope
     from sqlalchemy import select
 
     lib = Library(settings.library_root)
@@ -195,7 +195,7 @@ def airing_parts(session, settings, district):
 
 def naive_render(airings, gap_mp3, audio, out_dir: Path) -> float:
     """pydub as one would first write it: decode each part, += in a loop, export with tags."""
-    from radio_sched.audio.tools import audio_segment
+    from radio_sched.production.tools import audio_segment
 
     AudioSegment = audio_segment()
     started = time.perf_counter()
@@ -230,10 +230,10 @@ def floor_render(airings, gap_mp3, out_dir: Path) -> float:
 
 def render_child(work: Path, district: str, jobs: int | None) -> None:
     """Run in its own process so that its peak memory is its own."""
-    from radio_sched.config import Settings
-    from radio_sched.db import session_scope
-    from radio_sched.render import render_month
-    from radio_sched.scopes import Scope
+    from radio_sched.core.config import Settings
+    from radio_sched.core.db import session_scope
+    from radio_sched.production.month_render import render_month
+    from radio_sched.core.scopes import Scope
 
     settings = Settings(db_url=f"sqlite:///{work / 'bench.db'}", library_root=work / "library",
                         schedules_root=work / "schedules")
@@ -264,12 +264,12 @@ def main() -> None:
     if args.child:
         return render_child(args.child, args.district, args.jobs)
 
-    from radio_sched.audio.library import add_segments, specs_from_manifest
-    from radio_sched.config import Settings
-    from radio_sched.db import dispose_engines, session_scope, upgrade
-    from radio_sched.divisions import stations_in
-    from radio_sched.presets import apply_preset
-    from radio_sched.scopes import Scope
+    from radio_sched.production.catalogue import add_segments, specs_from_manifest
+    from radio_sched.core.config import Settings
+    from radio_sched.core.db import dispose_engines, session_scope, upgrade
+    from radio_sched.reference.divisions import stations_in
+    from radio_sched.reference.presets import apply_preset
+    from radio_sched.core.scopes import Scope
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-render-"))
     if work.exists():
@@ -297,7 +297,7 @@ def main() -> None:
     t_import = time.perf_counter() - t0
     with session_scope(url) as s:
         from sqlalchemy import func, select
-        from radio_sched.models import Segment
+        from radio_sched.core.models import Segment
         library_s = s.scalar(select(func.sum(Segment.duration_s)))
         stations = stations_in(s, Scope("district", args.district))
         store_schedule(s, plan_rows(s, stations, 1.0), f"district:{args.district}")

@@ -27,18 +27,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
-from radio_sched.asrun import import_asrun  # noqa: E402
-from radio_sched.audit import audit  # noqa: E402
-from radio_sched.audit_report import render  # noqa: E402
-from radio_sched.db import session_scope, upgrade  # noqa: E402
-from radio_sched.demo_content import add_segments, month_content, stations_by_district  # noqa: E402
-from radio_sched.divisions import district_names, stations_in  # noqa: E402
-from radio_sched.models import Airing  # noqa: E402
-from radio_sched.periods import parse_month, parse_period  # noqa: E402
-from radio_sched.planning import check_month, plan_month  # noqa: E402
-from radio_sched.presets import apply_preset  # noqa: E402
-from radio_sched.replan import replan_month  # noqa: E402
-from radio_sched.scopes import PROVINCE  # noqa: E402
+from radio_sched.reports.asrun import import_asrun  # noqa: E402
+from radio_sched.reports.audit import audit  # noqa: E402
+from radio_sched.reports.audit_report import render  # noqa: E402
+from radio_sched.core.db import session_scope, upgrade  # noqa: E402
+from radio_sched.demo.content import add_segments, month_content, stations_by_district  # noqa: E402
+from radio_sched.reference.divisions import district_names, stations_in  # noqa: E402
+from radio_sched.core.models import Airing  # noqa: E402
+from radio_sched.core.periods import parse_month, parse_period  # noqa: E402
+from radio_sched.planning.plan import check_month, plan_month  # noqa: E402
+from radio_sched.reference.presets import apply_preset  # noqa: E402
+from radio_sched.planning.replan import replan_month  # noqa: E402
+from radio_sched.core.scopes import PROVINCE  # noqa: E402
 
 MONTHS = ["2024-01", "2024-02", "2024-03"]
 # a week without power: alike stations now share one schedule, which may leave a few days of the

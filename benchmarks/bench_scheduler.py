@@ -31,19 +31,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from radio_sched.db import session_scope, upgrade  # noqa: E402
-from radio_sched.demo_content import add_segments, month_content, stations_by_district  # noqa: E402
-from radio_sched.divisions import district_names, stations_in  # noqa: E402
-from radio_sched.periods import parse_month  # noqa: E402
-from radio_sched.planning import check_month, plan_month  # noqa: E402
-from radio_sched.presets import apply_preset  # noqa: E402
-from radio_sched.scheduler import bridge  # noqa: E402
+from radio_sched.core.db import session_scope, upgrade  # noqa: E402
+from radio_sched.demo.content import add_segments, month_content, stations_by_district  # noqa: E402
+from radio_sched.reference.divisions import district_names, stations_in  # noqa: E402
+from radio_sched.core.periods import parse_month  # noqa: E402
+from radio_sched.planning.plan import check_month, plan_month  # noqa: E402
+from radio_sched.reference.presets import apply_preset  # noqa: E402
+from radio_sched.planning import instances as bridge  # noqa: E402
 from radio_sched.scheduler.canonical import group, restore  # noqa: E402
 from radio_sched.scheduler.greedy import greedy  # noqa: E402
 from radio_sched.scheduler.obligations import expand, month_obligations  # noqa: E402
 from radio_sched.scheduler.sharing import solve_stations  # noqa: E402
 from radio_sched.scheduler.solve import solve  # noqa: E402
-from radio_sched.scopes import PROVINCE  # noqa: E402
+from radio_sched.core.scopes import PROVINCE  # noqa: E402
 
 
 def setup(url: str, preset: str, months, unique: bool = False, outages: float = 0.0) -> dict:
@@ -62,7 +62,7 @@ def setup(url: str, preset: str, months, unique: bool = False, outages: float = 
             if outages:  # a storm: this share of communes each loses power for 1-5 days of its own
                 import random
 
-                from radio_sched.models import Blackout
+                from radio_sched.core.models import Blackout
 
                 rnd = random.Random(1 + k)
                 for st_ in rnd.sample(st, int(len(st) * outages)):
@@ -201,8 +201,8 @@ def main() -> None:
         report["months"].append(figures)
     report["plan"], report["check"] = report["months"][-1], report["months"][-1]["check"]
     if args.replan:
-        from radio_sched.periods import parse_date
-        from radio_sched.replan import replan_month
+        from radio_sched.core.periods import parse_date
+        from radio_sched.planning.replan import replan_month
 
         t0 = time.perf_counter()
         with session_scope(url) as s:

@@ -25,12 +25,13 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from radio_sched.db import session_scope, upgrade
-from radio_sched.models import (Airing, AiringItem, Bundle, Schedule, ScheduleStation, Segment,
-                                Station, User)
-from radio_sched.presets import apply_preset
-from radio_sched.tokens import create_token
-from radio_sched.users import hash_password
+from radio_sched.core.db import session_scope, upgrade
+from radio_sched.core.models import (
+    Airing, AiringItem, Bundle, Schedule, ScheduleStation, Segment, Station, User
+)
+from radio_sched.reference.presets import apply_preset
+from radio_sched.access.tokens import create_token
+from radio_sched.access.users import hash_password
 
 MONTH = "2024-03"
 PASSWORD = "benchmark-password"

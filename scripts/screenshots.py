@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from radio_sched.config import Settings  # noqa: E402
+from radio_sched.core.config import Settings  # noqa: E402
 from radio_sched.web import create_app  # noqa: E402
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"

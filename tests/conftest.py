@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from radio_sched.db import dispose_engines, sessionmaker_for, upgrade
-from radio_sched.i18n import set_lang
+from radio_sched.core.db import dispose_engines, sessionmaker_for, upgrade
+from radio_sched.core.i18n import set_lang
 
 from .helpers import TINY_DIVISIONS, write
 
@@ -107,7 +107,7 @@ def runner(db_url):
 @pytest.fixture
 def tiny(session, tmp_path):
     """Five communes in three districts, two of them named Xã Tân Lập."""
-    from radio_sched.divisions import load_divisions
+    from radio_sched.reference.divisions import load_divisions
 
     load_divisions(session, write(tmp_path / "div.csv", TINY_DIVISIONS))
     session.commit()

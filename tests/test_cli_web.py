@@ -3,9 +3,9 @@
 from click.testing import CliRunner
 
 from radio_sched.cli import cli
-from radio_sched.db import session_scope
-from radio_sched.tokens import resolve_token
-from radio_sched.users import authenticate
+from radio_sched.core.db import session_scope
+from radio_sched.access.tokens import resolve_token
+from radio_sched.access.users import authenticate
 
 
 def test_users_add_list_disable(runner, tiny, db_url):

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.db import sessionmaker_for
-from radio_sched.models import Unit
+from radio_sched.core.db import sessionmaker_for
+from radio_sched.core.models import Unit
 
 
 @pytest.mark.all_backends

@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import update
 
-from radio_sched.models import Segment, Station
+from radio_sched.core.models import Segment, Station
 
 from .web.data import add_schedule, station
 

@@ -6,11 +6,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from radio_sched.blackouts import import_blackouts
-from radio_sched.divisions import load_divisions
-from radio_sched.errors import UserError
-from radio_sched.models import Blackout, SessionTemplate, Station, Unit
-from radio_sched.sessions import import_sessions
+from radio_sched.reference.blackouts import import_blackouts
+from radio_sched.reference.divisions import load_divisions
+from radio_sched.core.errors import UserError
+from radio_sched.core.models import Blackout, SessionTemplate, Station, Unit
+from radio_sched.reference.session_templates import import_sessions
 
 from .helpers import TINY_DIVISIONS
 
@@ -140,8 +140,8 @@ def manifest_folder(tiny, tmp_path):
     import shutil
     import subprocess
 
-    from radio_sched.audio.library import add_segments, specs_from_files
-    from radio_sched.config import Settings
+    from radio_sched.production.catalogue import add_segments, specs_from_files
+    from radio_sched.core.config import Settings
 
     folder = tmp_path / "upload"
     folder.mkdir()
@@ -164,8 +164,8 @@ def manifest_folder(tiny, tmp_path):
          .encode())
 @example(data=(MANIFEST_HEADER + "x" * 300 + ".mp3,t,service_guide,province,,,,,,\n").encode())
 def test_segments_manifest_fuzz(tiny, manifest_folder, data):
-    from radio_sched.audio.library import add_segments, specs_from_manifest
-    from radio_sched.models import Segment
+    from radio_sched.production.catalogue import add_segments, specs_from_manifest
+    from radio_sched.core.models import Segment
 
     folder, settings = manifest_folder
     path = folder / "segments.csv"
@@ -192,8 +192,8 @@ def planned(tiny):
 def test_asrun_import_fuzz(planned, data):
     import datetime as dt
 
-    from radio_sched.asrun import import_asrun
-    from radio_sched.models import AsRun
+    from radio_sched.reports.asrun import import_asrun
+    from radio_sched.core.models import AsRun
 
     _imports_or_refuses(planned, AsRun, lambda d: import_asrun(
         planned, d, name="asrun.csv", today=dt.date(2024, 4, 1)), data)

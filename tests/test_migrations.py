@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from radio_sched.db import alembic_config, current_revision, get_engine, head_revision, upgrade
-from radio_sched.models import Base
+from radio_sched.core.db import alembic_config, current_revision, get_engine, head_revision, upgrade
+from radio_sched.core.models import Base
 
 pytestmark = pytest.mark.all_backends
 

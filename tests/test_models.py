@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from radio_sched.models import (BEGINNING, END_OF_TIME, Airing, AiringItem, AsRun, Schedule,
-                                ScheduleStation, Segment, Station, Unit)
+from radio_sched.core.models import (
+    BEGINNING, END_OF_TIME, Airing, AiringItem, AsRun, Schedule, ScheduleStation, Segment, Station,
+    Unit
+)
 
 pytestmark = pytest.mark.all_backends
 

@@ -1,6 +1,6 @@
 """progress.Stages: one monotone count over the stages of a run, throttled, finished exactly once."""
 
-from radio_sched.progress import REPORTS, Stages
+from radio_sched.core.progress import REPORTS, Stages
 
 
 def test_stages_map_each_stage_onto_one_count():

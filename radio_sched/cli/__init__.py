@@ -9,9 +9,9 @@ import sys
 import click
 
 from .. import __version__
-from ..config import from_env, normalize_db_url
-from ..errors import RadioSchedError
-from ..i18n import set_lang, tr
+from ..core.config import from_env, normalize_db_url
+from ..core.errors import RadioSchedError
+from ..core.i18n import set_lang, tr
 from .common import AppContext
 
 # One module per command group; each has register(cli).

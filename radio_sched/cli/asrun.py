@@ -7,8 +7,8 @@ import getpass
 
 import click
 
-from ..asrun import import_asrun
-from ..i18n import tr
+from ..reports.asrun import import_asrun
+from ..core.i18n import tr
 from .common import AppContext, pass_app
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ..audio.library import add_segments, list_segments, specs_from_files, specs_from_manifest
-from ..audio.probe import clock
-from ..i18n import tr
-from .common import FORMATS, AppContext, also, chosen_scope, emit, job_lock, month_arg, pass_app, \
+from ..production.catalogue import (
+    add_segments, list_segments, specs_from_files, specs_from_manifest
+)
+from ..production.probe import clock
+from ..core.i18n import tr
+from .common import (
+    FORMATS, AppContext, also, chosen_scope, emit, job_lock, month_arg, pass_app,
     progress_callback, scope_option
+)
 
 JOBS = click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N",
                     help="Encodes to run at once [default: the number of CPU cores].")
@@ -104,7 +108,7 @@ def list_cmd(app: AppContext, kind, scope_text, district_code, station_code, fmt
 @pass_app
 def render_cmd(app: AppContext, month, scope_text, district_code, station_code, jobs) -> None:
     """Render the month's schedule into one ready-to-air bundle (zip) per station."""
-    from ..render import render_month
+    from ..production.month_render import render_month
 
     period = month_arg(month)
     with app.session() as session:
@@ -134,7 +138,7 @@ def render_cmd(app: AppContext, month, scope_text, district_code, station_code, 
 
 
 def _day(d) -> str:
-    from ..models import BEGINNING, END_OF_TIME
+    from ..core.models import BEGINNING, END_OF_TIME
 
     return "" if d in (BEGINNING, END_OF_TIME) else d.isoformat()
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..audit import audit
-from ..audit_report import FORMATS, render, write_atomic_bytes
-from ..audit_chart import pct
-from ..errors import UserError
-from ..i18n import tr
-from ..periods import PeriodError, parse_date
+from ..reports.audit import audit
+from ..reports.audit_report import FORMATS, render, write_atomic_bytes
+from ..reports.audit_chart import pct
+from ..core.errors import UserError
+from ..core.i18n import tr
+from ..core.periods import PeriodError, parse_date
 from .common import AppContext, chosen_scope, pass_app, period_arg, progress_callback, scope_option
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..blackouts import import_blackouts, list_blackouts
-from ..i18n import tr
+from ..reference.blackouts import import_blackouts, list_blackouts
+from ..core.i18n import tr
 from .common import FORMATS, AppContext, chosen_scope, emit, month_arg, pass_app, scope_option
 
 

@@ -14,11 +14,11 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 import click
 from sqlalchemy.orm import Session
 
-from ..config import Settings
-from ..db import require_current, session_scope
-from ..errors import UserError
-from ..periods import Period, PeriodError, parse_month, parse_period
-from ..scopes import Scope
+from ..core.config import Settings
+from ..core.db import require_current, session_scope
+from ..core.errors import UserError
+from ..core.periods import Period, PeriodError, parse_month, parse_period
+from ..core.scopes import Scope
 
 T = TypeVar("T")
 
@@ -66,7 +66,7 @@ def scope_option(f):
 
 def chosen_scope(session: Session, scope_text: str | None, district_code: str | None,
                  station_code: str | None, **when) -> Scope | None:
-    from ..divisions import resolve_scope
+    from ..reference.divisions import resolve_scope
 
     given = [s for s in (scope_text, district_code and f"district:{district_code}",
                          station_code and f"commune:{station_code}") if s]
@@ -89,7 +89,7 @@ def emit(rows: Sequence[Sequence[Any]], header: Sequence[str], fmt: str = "table
                               default=str))
         return
     if fmt == "csv":  # opened in a spreadsheet: a title like =HYPERLINK(...) stays text
-        from ..csvio import safe_cell
+        from ..core.csvio import safe_cell
 
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
@@ -134,8 +134,8 @@ def cli_user() -> str:
 def job_lock(app: AppContext, kind: str, month: Period, scope: Scope | None) -> Iterator[Any]:
     """The web's job lock of a month and scope, held around the command's work (Conflict, exit 3,
     if a job holds it). Yields a progress callback that the web's job page shows."""
-    from ..jobs import holding
-    from ..scopes import PROVINCE
+    from ..jobs.runner import holding
+    from ..core.scopes import PROVINCE
 
     with holding(app.settings.db_url, kind, month.label, str(scope or PROVINCE),
                  created_by=cli_user()) as job:

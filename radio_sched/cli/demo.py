@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from ..config import Settings
-from ..demo import DEFAULT_MONTH, run_demo
-from ..demo_summary import lines
-from ..errors import UserError
-from ..i18n import Msg, tr
+from ..core.config import Settings
+from ..demo.story import DEFAULT_MONTH, run_demo
+from ..demo.summary import lines
+from ..core.errors import UserError
+from ..core.i18n import Msg, tr
 from .common import AppContext, pass_app, progress_callback
 
 

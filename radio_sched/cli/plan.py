@@ -7,12 +7,14 @@ from collections import Counter
 
 import click
 
-from ..errors import UserError
-from ..export import export_month, write_atomic
-from ..i18n import get_lang, tr
-from ..scopes import PROVINCE
-from .common import AppContext, also, chosen_scope, cli_user, job_lock, month_arg, pass_app, \
-    progress_callback, scope_option
+from ..core.errors import UserError
+from ..planning.export import export_month, write_atomic
+from ..core.i18n import get_lang, tr
+from ..core.scopes import PROVINCE
+from .common import (
+    AppContext, also, chosen_scope, cli_user, job_lock, month_arg, pass_app, progress_callback,
+    scope_option
+)
 
 
 @click.command("plan")
@@ -31,7 +33,7 @@ from .common import AppContext, also, chosen_scope, cli_user, job_lock, month_ar
 def plan_cmd(app: AppContext, month, scope_text, district_code, station_code, time_limit, seed, jobs,
              workers, strict, fmt) -> None:
     """Plan MONTH (YYYY-MM) for the stations in scope and store it as a new version."""
-    from ..planning import plan_month  # here: OR-Tools loads in a second, other commands need not
+    from ..planning.plan import plan_month  # here: OR-Tools loads in a second, other commands need not
 
     period = month_arg(month)
     if jobs is not None and jobs < 1 or workers is not None and workers < 1:
@@ -97,14 +99,14 @@ def check_cmd(app: AppContext, month, scope_text, district_code, station_code, s
         if schedule_version is not None:
             from sqlalchemy import select
 
-            from ..models import Schedule
+            from ..core.models import Schedule
 
             schedule_id = session.scalar(select(Schedule.id).where(
                 Schedule.month == period.label, Schedule.version == schedule_version))
             if schedule_id is None:
                 raise UserError(tr("{month} has no version {v}", "tháng {month} không có phiên bản {v}",
                                    month=period.label, v=schedule_version))
-        from ..planning import check_month
+        from ..planning.plan import check_month
 
         res = check_month(session, period, scope, schedule_id=schedule_id,
                           progress=progress_callback(tr("Checking", "Đang kiểm tra")))

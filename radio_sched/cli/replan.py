@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import UserError
-from ..i18n import M, get_lang, tr
-from ..jobs import held
-from ..periods import PeriodError, parse_date
-from ..scopes import PROVINCE
+from ..core.errors import UserError
+from ..core.i18n import M, get_lang, tr
+from ..jobs.runner import held
+from ..core.periods import PeriodError, parse_date
+from ..core.scopes import PROVINCE
 from .common import AppContext, chosen_scope, month_arg, pass_app, progress_callback, scope_option
 
 if TYPE_CHECKING:
-    from ..replan import ReplanResult
+    from ..planning.replan import ReplanResult
 
 
 @click.command("replan")
@@ -53,7 +53,7 @@ def replan_cmd(app: AppContext, month, from_day, scope_text, district_code, stat
         raise UserError(M("--from {d} is not in {m}", "--from {d} không thuộc tháng {m}", d=day,
                           m=period.label))
     # here: OR-Tools takes a second to load, and other commands need not pay for it
-    from ..replan import BundlesFailed, replan_and_render
+    from ..planning.replan import BundlesFailed, replan_and_render
 
     with held(app.settings.db_url, "replan", period.label, str(scope)), app.session() as session:
         try:

@@ -6,8 +6,8 @@ import json
 
 import click
 
-from ..i18n import tr
-from ..rules import active_plan, load_rules
+from ..core.i18n import tr
+from ..reference.plan_rules import active_plan, load_rules
 from .common import AppContext, pass_app
 
 

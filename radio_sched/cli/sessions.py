@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..i18n import tr
-from ..sessions import import_sessions, list_sessions
+from ..core.i18n import tr
+from ..reference.session_templates import import_sessions, list_sessions
 from .common import FORMATS, AppContext, chosen_scope, emit, pass_app, scope_option
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ..db import session_scope, upgrade, _safe
-from ..divisions import load_divisions
-from ..errors import UserError
-from ..i18n import tr
-from ..models import BEGINNING, END_OF_TIME
-from ..periods import PeriodError, parse_date
-from ..presets import PRESETS, apply_preset
+from ..core.db import session_scope, upgrade, _safe
+from ..reference.divisions import load_divisions
+from ..core.errors import UserError
+from ..core.i18n import tr
+from ..core.models import BEGINNING, END_OF_TIME
+from ..core.periods import PeriodError, parse_date
+from ..reference.presets import PRESETS, apply_preset
 from .common import AppContext, pass_app
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..divisions import district_names, stations_in, summary_by_district
-from ..i18n import tr
-from ..models import BEGINNING, END_OF_TIME
-from ..scopes import PROVINCE
+from ..reference.divisions import district_names, stations_in, summary_by_district
+from ..core.i18n import tr
+from ..core.models import BEGINNING, END_OF_TIME
+from ..core.scopes import PROVINCE
 from .common import FORMATS, AppContext, chosen_scope, emit, month_arg, pass_app, scope_option
 
 

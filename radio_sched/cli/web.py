@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from ..db import require_current
-from ..divisions import station_by_code
-from ..i18n import tr
-from ..tokens import create_token, list_tokens, revoke_token
-from ..users import ROLE_NAMES, ROLES, add_user, list_users, set_active, set_password
+from ..core.db import require_current
+from ..reference.divisions import station_by_code
+from ..core.i18n import tr
+from ..access.tokens import create_token, list_tokens, revoke_token
+from ..access.users import ROLE_NAMES, ROLES, add_user, list_users, set_active, set_password
 from .common import FORMATS, AppContext, emit, pass_app
 
 
@@ -146,7 +146,7 @@ def tokens_list(app: AppContext, station_code, show_all, fmt) -> None:
     """List links (never the tokens themselves, which are not kept)."""
     from sqlalchemy import select
 
-    from ..models import Station
+    from ..core.models import Station
 
     with app.session() as session:
         station = station_by_code(session, station_code) if station_code else None

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from radio_sched.models import Base
+from radio_sched.core.models import Base
 
 config = context.config
 target_metadata = Base.metadata

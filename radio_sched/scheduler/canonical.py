@@ -21,8 +21,8 @@ import dataclasses
 import functools
 from typing import Iterable
 
-from ..periods import calendar_period
-from ..rules import ANY_KIND, JINGLE_KIND
+from ..core.periods import calendar_period
+from ..reference.plan_rules import ANY_KIND, JINGLE_KIND
 from .instance import Aired, Fixed, Problem, Shortfall, Solution, StationInstance, binds
 from .obligations import month_obligations, segment_window
 

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Sequence
 
-from ..i18n import M, Msg
+from ..core.i18n import M, Msg
 from .instance import Fixed, Problem, Shortfall, binds
 from .obligations import expand, month_obligations
 

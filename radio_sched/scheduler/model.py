@@ -8,7 +8,7 @@ from typing import Callable, Union
 
 from ortools.sat.python import cp_model
 
-from ..config import SchedulerWeights
+from ..core.config import SchedulerWeights
 from .instance import Fixed, Problem, Slot, binds
 
 Term = Union[cp_model.IntVar, int]  # a pinned item is the constant 1
@@ -145,7 +145,7 @@ def running_order(problem: Problem, slugs: list[str], reference: tuple[str, ...]
 
 def build(problem: Problem, weights: SchedulerWeights | None = None) -> Vars:
     """The CP-SAT model of a station-month: hard limits, obligations, then the wishes."""
-    from .rules import MODULES
+    from .constraints import MODULES
 
     v = Vars(problem, weights)
     for module in MODULES:

@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..periods import calendar_period
-from ..rules import Rule
+from ..core.periods import calendar_period
+from ..reference.plan_rules import Rule
 from .instance import Aired, Fixed, Problem, SegmentInfo, binds
 
 DAY = dt.timedelta(days=1)

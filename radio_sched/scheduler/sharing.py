@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable, Sequence
 
-from ..config import SchedulerWeights
+from ..core.config import SchedulerWeights
 from .canonical import canonical, restore
 from .instance import Problem, Solution, StationInstance
 from .obligations import obligations, requirement

@@ -7,7 +7,7 @@ import time
 
 from ortools.sat.python import cp_model
 
-from ..config import SchedulerSettings, SchedulerWeights
+from ..core.config import SchedulerSettings, SchedulerWeights
 from .explain import explain
 from .instance import Penalty, Problem, Shortfall, Solution
 from .model import Vars, build

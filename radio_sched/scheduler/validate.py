@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from ..i18n import M, Msg
-from ..rules import JINGLE_KIND
+from ..core.i18n import M, Msg
+from ..reference.plan_rules import JINGLE_KIND
 from .instance import Fixed, Problem, Shortfall, binds
 from .obligations import expand, month_obligations
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
 
-from ..asrun import read_asrun_csv, record_asrun, station_reports
-from ..divisions import stations_in
-from ..errors import InputErrors, UserError
-from ..i18n import M, get_lang
-from ..jobs import describe, get_job
-from ..models import Station, User
-from ..scopes import parse_scope
-from ..station_month import schedule_document, station_bundles, station_month
-from ..users import can_see
+from ..reports.asrun import read_asrun_csv, record_asrun, station_reports
+from ..reference.divisions import stations_in
+from ..core.errors import InputErrors, UserError
+from ..core.i18n import M, get_lang
+from ..jobs.runner import describe, get_job
+from ..core.models import Station, User
+from ..core.scopes import parse_scope
+from ..reports.station_month import schedule_document, station_bundles, station_month
+from ..access.users import can_see
 from .app import csrf, error_response
 from .common import bearer_grant, db, month_or_404, station_or_404, this_month, who
 from .district import can_manage_job

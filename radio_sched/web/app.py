@@ -14,14 +14,14 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException, RequestedRangeNotSatisfiable
 
-from ..config import Settings, WebSettings, from_env, normalize_db_url
-from ..db import as_busy, require_current
-from ..errors import Conflict, NotFound, RadioSchedError
-from ..i18n import M, Msg, get_lang, set_lang, tr
+from ..core.config import TEMPLATES_DIR, Settings, WebSettings, from_env, normalize_db_url
+from ..core.db import as_busy, require_current
+from ..core.errors import Conflict, NotFound, RadioSchedError
+from ..core.i18n import M, Msg, get_lang, set_lang, tr
 from . import common
 
 log = logging.getLogger(__name__)
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "web"
+TEMPLATES = TEMPLATES_DIR / "web"
 csrf = CSRFProtect()
 
 _ERRORS = {
@@ -78,7 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for module in (auth, station, district, department, coverage, api):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself when a browser cookie (not a token) is used
-    from ..work import register as register_job_kinds
+    from ..jobs.kinds import register as register_job_kinds
 
     register_job_kinds()  # plan, render and segments run in job processes (jobs.start_process)
     if os.environ.get("RADIO_SCHED_PROXY_FIX", "") in ("1", "true"):

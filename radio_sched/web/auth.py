@@ -8,9 +8,9 @@ import math
 from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
                    session as cookie, url_for)
 
-from ..i18n import tr
+from ..core.i18n import tr
 
-from ..users import authenticate, session_stamp
+from ..access.users import authenticate, session_stamp
 from .common import db, login_required
 from .throttle import FailureLimiter
 

@@ -9,15 +9,15 @@ from flask import abort, current_app, g, redirect, request, session as cookie, u
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..config import Settings, WebSettings, local_today
-from ..db import sessionmaker_for
-from ..divisions import station_by_code
-from ..errors import NotFound, UserError
-from ..i18n import LANGS, get_lang
-from ..models import Station, Unit, User
-from ..periods import Period, PeriodError, month as make_month, parse_month
-from ..tokens import resolve_token
-from ..users import StationPass, can_see, session_stamp
+from ..core.config import Settings, WebSettings, local_today
+from ..core.db import sessionmaker_for
+from ..reference.divisions import station_by_code
+from ..core.errors import NotFound, UserError
+from ..core.i18n import LANGS, get_lang
+from ..core.models import Station, Unit, User
+from ..core.periods import Period, PeriodError, month as make_month, parse_month
+from ..access.tokens import resolve_token
+from ..access.users import StationPass, can_see, session_stamp
 
 LANG_COOKIE = "lang"
 
@@ -117,7 +117,7 @@ def landing_month(level: str = "province", code: str | None = None) -> Period:
     else the last month the unit existed."""
     from sqlalchemy import func, select
 
-    from ..models import Schedule, ScheduleStation
+    from ..core.models import Schedule, ScheduleStation
 
     now = this_month()
     stations = select(Station.id)

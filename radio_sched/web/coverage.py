@@ -9,14 +9,14 @@ import re
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 
-from ..audit import audit
-from ..audit_chart import coverage_chart, pct
-from ..audit_report import FORMATS, MEDIA, period_phrase, render
-from ..config import local_today
-from ..models import Unit
-from ..periods import Period, PeriodError, parse_period
-from ..scopes import Scope, parse_scope
-from ..users import can_manage_scope
+from ..reports.audit import audit
+from ..reports.audit_chart import coverage_chart, pct
+from ..reports.audit_report import FORMATS, MEDIA, period_phrase, render
+from ..core.config import local_today
+from ..core.models import Unit
+from ..core.periods import Period, PeriodError, parse_period
+from ..core.scopes import Scope, parse_scope
+from ..access.users import can_manage_scope
 from .common import db, district_unit_or_404, login_required
 from .downloads import content_disposition
 

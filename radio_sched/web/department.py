@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, url_for
 
-from ..overview import district_statuses
-from ..scopes import parse_scope
-from ..users import can_manage
+from ..reports.overview import district_statuses
+from ..core.scopes import parse_scope
+from ..access.users import can_manage
 from .common import db, landing_month, login_required, month_or_404
 
 bp = Blueprint("department", __name__)

@@ -9,25 +9,27 @@ import threading
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from ..blackouts import add_blackout, list_blackouts, remove_blackout
-from ..config import local_today
-from ..divisions import stations_in
-from ..errors import Conflict, UserError
-from ..i18n import get_lang, tr
-from ..jobs import ACTIVE, describe, get_job, recent_jobs, start_process
-from ..models import Blackout, Unit
-from ..overview import month_status, schedule_versions
-from ..periods import Period, PeriodError, parse_date
-from ..replan import check_replan, first_day_to_replan
-from ..rules import active_plan
-from ..scopes import PROVINCE, Scope, ScopeError, parse_scope
-from ..sessions import list_sessions
-from ..station_month import reason_text
-from ..users import can_manage, can_manage_scope
-from ..work import discard_upload, upload_specs
-from .common import (db, district_unit_or_404, landing_month, login_required, month_or_404, settings, this_month,
-                     web_settings)
-from .uploads import save_upload
+from ..reference.blackouts import add_blackout, list_blackouts, remove_blackout
+from ..core.config import local_today
+from ..reference.divisions import stations_in
+from ..core.errors import Conflict, UserError
+from ..core.i18n import get_lang, tr
+from ..jobs.runner import ACTIVE, describe, get_job, recent_jobs, start_process
+from ..core.models import Blackout, Unit
+from ..reports.overview import month_status, schedule_versions
+from ..core.periods import Period, PeriodError, parse_date
+from ..planning.replan import check_replan, first_day_to_replan
+from ..reference.plan_rules import active_plan
+from ..core.scopes import PROVINCE, Scope, ScopeError, parse_scope
+from ..reference.session_templates import list_sessions
+from ..reports.station_month import reason_text
+from ..access.users import can_manage, can_manage_scope
+from ..jobs.kinds import discard_upload, upload_specs
+from .common import (
+    db, district_unit_or_404, landing_month, login_required, month_or_404, settings, this_month,
+    web_settings
+)
+from ..jobs.uploads import save_upload
 
 UPLOAD_FIELDS = ("kind", "title", "slug", "scope", "valid_from", "valid_until", "topics",
                  "language", "producer")

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from flask import Response, abort, request, send_file
 
-from ..models import Bundle, Station
+from ..core.models import Bundle, Station
 
 log = logging.getLogger(__name__)
 

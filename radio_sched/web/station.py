@@ -7,18 +7,19 @@ import datetime as dt
 
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, url_for)
 
-from ..asrun import read_asrun_csv, record_asrun
-from ..config import local_today
-from ..errors import UserError
-from ..i18n import tr
-from ..models import Station
-from ..periods import Period
-from ..station_month import latest_bundle, reason_text, station_bundles, station_month
-from ..tokens import create_token, get_token, list_tokens, resolve_token, revoke_token
-from ..users import can_issue_links, can_see
-from .common import (db, landing_month, login_required, month_or_404, settings, station_or_404,
-                     this_month,
-                     web_settings, who)
+from ..reports.asrun import read_asrun_csv, record_asrun
+from ..core.config import local_today
+from ..core.errors import UserError
+from ..core.i18n import tr
+from ..core.models import Station
+from ..core.periods import Period
+from ..reports.station_month import latest_bundle, reason_text, station_bundles, station_month
+from ..access.tokens import create_token, get_token, list_tokens, resolve_token, revoke_token
+from ..access.users import can_issue_links, can_see
+from .common import (
+    db, landing_month, login_required, month_or_404, settings, station_or_404, this_month,
+    web_settings, who
+)
 from .downloads import send_bundle
 
 bp = Blueprint("station", __name__)

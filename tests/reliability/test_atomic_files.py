@@ -3,8 +3,8 @@ previous file as it was (its half is a hidden temporary file), and the next expo
 
 from __future__ import annotations
 
-from radio_sched.periods import parse_month
-from radio_sched.planning import plan_month
+from radio_sched.core.periods import parse_month
+from radio_sched.planning.plan import plan_month
 
 from ..scheduler.conftest import province  # noqa: F401 - fixture
 from .procs import run

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.models import Job, Schedule
+from radio_sched.core.models import Job, Schedule
 
 from ..scheduler.conftest import province  # noqa: F401 - fixture
 from .locks import another_writer

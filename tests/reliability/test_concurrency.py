@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from radio_sched.models import Job, Schedule, ScheduleStation, Station
-from radio_sched.periods import parse_month
-from radio_sched.planning import check_month
+from radio_sched.core.models import Job, Schedule, ScheduleStation, Station
+from radio_sched.core.periods import parse_month
+from radio_sched.planning.plan import check_month
 
 from ..scheduler.conftest import province  # noqa: F401 - fixture
 from .procs import finish, spawn, wait_for

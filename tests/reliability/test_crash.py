@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.db import current_revision, head_revision, session_scope
-from radio_sched.models import AsRun, Job, Schedule, Station, Unit
-from radio_sched.periods import parse_month
-from radio_sched.planning import check_month, plan_month
-from radio_sched.scheduler.bridge import current_airings_by_station
+from radio_sched.core.db import current_revision, head_revision, session_scope
+from radio_sched.core.models import AsRun, Job, Schedule, Station, Unit
+from radio_sched.core.periods import parse_month
+from radio_sched.planning.plan import check_month, plan_month
+from radio_sched.planning.instances import current_airings_by_station
 
 from ..helpers import write
 from ..scheduler.conftest import province  # noqa: F401 - fixture

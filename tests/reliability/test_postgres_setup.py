@@ -42,7 +42,7 @@ def test_a_province_sets_up_postgresql(tmp_path):
         assert again.returncode == 0 and "đã ở phiên bản mới nhất" in again.stdout
         listed = radio_sched(url, "stations", "list", "--district", "436", "--format", "csv")
         assert listed.returncode == 0 and "18073,Phường Nam Hà" in listed.stdout
-        from radio_sched.db import dispose_engines
+        from radio_sched.core.db import dispose_engines
         from radio_sched.web import create_app
 
         app = create_app({"DB_URL": url, "TESTING": True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from radio_sched.rules import parse_rules
+from radio_sched.reference.plan_rules import parse_rules
 from radio_sched.scheduler.instance import Aired, Fixed, Limits, Problem, SegmentInfo, Slot
 from radio_sched.scheduler.solve import solve
 from radio_sched.scheduler.validate import validate

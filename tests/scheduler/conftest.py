@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from radio_sched.demo_content import add_segments, month_content, stations_by_district
-from radio_sched.divisions import district_names, stations_in
-from radio_sched.models import Station
-from radio_sched.periods import parse_month
-from radio_sched.presets import DEFAULT_SESSIONS
-from radio_sched.rules import DATA, load_rules
-from radio_sched.scopes import PROVINCE
-from radio_sched.sessions import add_default_sessions
+from radio_sched.demo.content import add_segments, month_content, stations_by_district
+from radio_sched.reference.divisions import district_names, stations_in
+from radio_sched.core.models import Station
+from radio_sched.core.periods import parse_month
+from radio_sched.reference.presets import DEFAULT_SESSIONS
+from radio_sched.reference.plan_rules import DATA, load_rules
+from radio_sched.core.scopes import PROVINCE
+from radio_sched.reference.session_templates import add_default_sessions
 
 
 def add_content(session, *months: str) -> None:

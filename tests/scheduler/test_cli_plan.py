@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import select, update
 
-from radio_sched.models import Airing, AiringItem, Segment
-from radio_sched.export import CSV_COLUMNS
+from radio_sched.core.models import Airing, AiringItem, Segment
+from radio_sched.planning.export import CSV_COLUMNS
 
 
 def test_plan_prints_a_summary_and_check_agrees(province, runner):
@@ -99,9 +99,9 @@ def test_bad_input_gets_a_clear_message(province, runner):
 def test_plan_takes_the_webs_job_lock(province, runner, db_url):
     """A web job holding the month of a district: the command line refuses (exit 3, the Conflict
     code) and stores nothing; the district's neighbour plans meanwhile; once free, it plans."""
-    from radio_sched.db import session_scope
-    from radio_sched.jobs import claim, dispose_side_engines, recent_jobs, run
-    from radio_sched.models import Schedule
+    from radio_sched.core.db import session_scope
+    from radio_sched.jobs.runner import claim, dispose_side_engines, recent_jobs, run
+    from radio_sched.core.models import Schedule
 
     web = claim(db_url, "render", "2024-03", "district:436", created_by="d436")
     for args in (["--district", "436"], ["--station", "18073"], []):  # the province overlaps it

@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.errors import UserError
-from radio_sched.models import Airing, AiringItem, Blackout, Schedule, ScheduleStation, Segment
-from radio_sched.periods import parse_month
-from radio_sched.planning import ShortfallError, check_month, plan_month
-from radio_sched.scheduler.bridge import current_airings_by_station
-from radio_sched.scopes import Scope
+from radio_sched.core.errors import UserError
+from radio_sched.core.models import Airing, AiringItem, Blackout, Schedule, ScheduleStation, Segment
+from radio_sched.core.periods import parse_month
+from radio_sched.planning.plan import ShortfallError, check_month, plan_month
+from radio_sched.planning.instances import current_airings_by_station
+from radio_sched.core.scopes import Scope
 
 from .conftest import station_ids
 
@@ -153,7 +153,7 @@ def test_progress_counts_each_station_built_solved_checked_and_stored(province):
 
 
 def test_a_version_taken_meanwhile_is_retried_with_the_next(province, monkeypatch):
-    from radio_sched.scheduler import store
+    from radio_sched.planning import store
 
     planned(province)
     real = store.next_version

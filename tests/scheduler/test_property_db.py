@@ -6,14 +6,14 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from radio_sched.db import dispose_engines, session_scope, upgrade
-from radio_sched.demo_content import add_segments, month_content, stations_by_district
-from radio_sched.divisions import load_divisions, stations_in
-from radio_sched.models import Blackout, SessionTemplate
-from radio_sched.periods import parse_month
-from radio_sched.planning import check_month, plan_month
-from radio_sched.rules import load_rules
-from radio_sched.scopes import PROVINCE
+from radio_sched.core.db import dispose_engines, session_scope, upgrade
+from radio_sched.demo.content import add_segments, month_content, stations_by_district
+from radio_sched.reference.divisions import load_divisions, stations_in
+from radio_sched.core.models import Blackout, SessionTemplate
+from radio_sched.core.periods import parse_month
+from radio_sched.planning.plan import check_month, plan_month
+from radio_sched.reference.plan_rules import load_rules
+from radio_sched.core.scopes import PROVINCE
 
 from ..helpers import TINY_DIVISIONS, write
 
@@ -58,7 +58,7 @@ def test_random_provinces_plan_and_check(tmp_path, case):
     with session_scope(url) as s:
         load_divisions(s, write(tmp_path / "div.csv", TINY_DIVISIONS))
         for scope, name, start, days, cap in sessions:
-            from radio_sched.sessions import parse_weekdays
+            from radio_sched.reference.session_templates import parse_weekdays
 
             s.add(SessionTemplate(scope=scope, session=name, start=start, weekdays=days,
                                   weekday_mask=parse_weekdays(days), capacity_s=cap))

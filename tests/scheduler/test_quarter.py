@@ -5,12 +5,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from radio_sched.models import Blackout, Station
-from radio_sched.periods import calendar_period, parse_month
-from radio_sched.presets import DEFAULT_SESSIONS
-from radio_sched.rules import DATA, load_rules
-from radio_sched.scheduler.bridge import current_airings_by_station
-from radio_sched.sessions import add_default_sessions
+from radio_sched.core.models import Blackout, Station
+from radio_sched.core.periods import calendar_period, parse_month
+from radio_sched.reference.presets import DEFAULT_SESSIONS
+from radio_sched.reference.plan_rules import DATA, load_rules
+from radio_sched.planning.instances import current_airings_by_station
+from radio_sched.reference.session_templates import add_default_sessions
 
 from .conftest import add_content
 from .test_planning import planned

@@ -1,6 +1,6 @@
 """quota: airings of any segment of the kind per calendar period; weeks cross months; soft quotas."""
 
-from radio_sched.periods import calendar_period
+from radio_sched.core.periods import calendar_period
 
 from .build import D, paid, problem, reason, seg, solved
 

@@ -5,12 +5,12 @@ import datetime as dt
 
 import pytest
 
-from radio_sched import planning, replan
-from radio_sched.asrun import record_asrun
-from radio_sched.periods import parse_month
-from radio_sched.planning import check_month, plan_month
-from radio_sched.replan import replan_month
-from radio_sched.scheduler import bridge
+from radio_sched.planning import plan as planning, replan
+from radio_sched.reports.asrun import record_asrun
+from radio_sched.core.periods import parse_month
+from radio_sched.planning.plan import check_month, plan_month
+from radio_sched.planning.replan import replan_month
+from radio_sched.planning import instances as bridge
 from radio_sched.scheduler.canonical import canonical
 from radio_sched.scheduler.sharing import solve_stations
 from radio_sched.scheduler.solve import solve

@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 from werkzeug.security import generate_password_hash
 
-from radio_sched.audio.library import add_segments, specs_from_files
-from radio_sched.config import Settings
-from radio_sched.db import session_scope
-from radio_sched.jobs import ACTIVE, claim, dispose_side_engines, get_job
-from radio_sched.models import User
-from radio_sched.rules import load_rules, preset_rules_text
-from radio_sched.sessions import import_sessions
-from radio_sched.tokens import create_token
+from radio_sched.production.catalogue import add_segments, specs_from_files
+from radio_sched.core.config import Settings
+from radio_sched.core.db import session_scope
+from radio_sched.jobs.runner import ACTIVE, claim, dispose_side_engines, get_job
+from radio_sched.core.models import User
+from radio_sched.reference.plan_rules import load_rules, preset_rules_text
+from radio_sched.reference.session_templates import import_sessions
+from radio_sched.access.tokens import create_token
 from radio_sched.web import create_app
 
-from ..audio.helpers import make_audio, speech
+from ..production.helpers import make_audio, speech
 from .data import add_bundle, add_schedule, station
 
 PASSWORD = "mật khẩu thử"
@@ -119,7 +119,7 @@ GUIDE_TEXT = "Hướng dẫn người dân đăng ký khai sinh trực tuyến t
 @pytest.fixture(scope="session")
 def web_audio(tmp_path_factory) -> dict[str, Path]:
     """Real audio made once per test run (ffmpeg, espeak-ng), and a library where it is ready."""
-    from radio_sched.db import dispose_engines, upgrade
+    from radio_sched.core.db import dispose_engines, upgrade
 
     d = tmp_path_factory.mktemp("web-audio")
     files = {"jingle-intro": make_audio(d / "intro.wav", "noise", 1.5),

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from radio_sched.models import (Airing, AiringItem, Bundle, Schedule, ScheduleStation, Segment,
-                                Station)
+from radio_sched.core.models import (
+    Airing, AiringItem, Bundle, Schedule, ScheduleStation, Segment, Station
+)
 
 SEGMENTS = [  # slug, title, kind, scope, duration
     ("ep-436-1", "Chuyên mục CCHC huyện số 1", "district_episode", "district:436", 300.0),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from radio_sched.divisions import stations_in
-from radio_sched.errors import UserError
-from radio_sched.i18n import M
-from radio_sched.models import Blackout
-from radio_sched.periods import parse_month
-from radio_sched.scopes import parse_scope
+from radio_sched.reference.divisions import stations_in
+from radio_sched.core.errors import UserError
+from radio_sched.core.i18n import M
+from radio_sched.core.models import Blackout
+from radio_sched.core.periods import parse_month
+from radio_sched.core.scopes import parse_scope
 
 
 def close_stations(settings, session, spec, progress):

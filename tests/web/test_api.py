@@ -5,8 +5,8 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.db import session_scope
-from radio_sched.models import AsRun
+from radio_sched.core.db import session_scope
+from radio_sched.core.models import AsRun
 
 from .conftest import csrf_token
 

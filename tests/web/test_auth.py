@@ -5,9 +5,9 @@ import stat
 
 import pytest
 
-from radio_sched.db import session_scope
-from radio_sched.errors import UserError
-from radio_sched.users import set_active, set_password
+from radio_sched.core.db import session_scope
+from radio_sched.core.errors import UserError
+from radio_sched.access.users import set_active, set_password
 from radio_sched.web import create_app
 
 from .conftest import PASSWORD, csrf_token, login, post_form
@@ -159,7 +159,7 @@ def test_home_pages_open_on_the_newest_planned_month_of_units_gone_since(app, si
 
     from sqlalchemy import update
 
-    from radio_sched.models import Station, Unit
+    from radio_sched.core.models import Station, Unit
 
     with session_scope(site.db_url) as s:
         for model in (Unit, Station):

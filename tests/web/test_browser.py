@@ -14,10 +14,10 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from radio_sched.db import session_scope
-from radio_sched.divisions import station_by_code
-from radio_sched.jobs import start
-from radio_sched.models import Bundle, Job
+from radio_sched.core.db import session_scope
+from radio_sched.reference.divisions import station_by_code
+from radio_sched.jobs.runner import start
+from radio_sched.core.models import Bundle, Job
 
 from . import browser
 from .conftest import PASSWORD

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from radio_sched.db import session_scope
-from radio_sched.rules import DATA, load_rules
+from radio_sched.core.db import session_scope
+from radio_sched.reference.plan_rules import DATA, load_rules
 
 from . import browser
 from .test_browser import by_id, chrome, click_and_load, live, sign_in  # noqa: F401 - fixtures

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.db import dispose_engines, session_scope
-from radio_sched.models import AsRun
+from radio_sched.core.db import dispose_engines, session_scope
+from radio_sched.core.models import AsRun
 from radio_sched.web import create_app
 
 from ..reliability.locks import another_writer

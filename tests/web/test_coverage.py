@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from radio_sched.asrun import record_asrun
-from radio_sched.db import session_scope
-from radio_sched.models import Station
-from radio_sched.rules import DATA, load_rules
+from radio_sched.reports.asrun import record_asrun
+from radio_sched.core.db import session_scope
+from radio_sched.core.models import Station
+from radio_sched.reference.plan_rules import DATA, load_rules
 
 pytestmark = pytest.mark.all_backends
 

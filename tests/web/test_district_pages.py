@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from radio_sched.db import session_scope
-from radio_sched.models import Blackout, SessionTemplate
+from radio_sched.core.db import session_scope
+from radio_sched.core.models import Blackout, SessionTemplate
 
 from .conftest import post_form
 

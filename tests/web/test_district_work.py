@@ -8,11 +8,11 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.db import session_scope
-from radio_sched.jobs import claim, recent_jobs, run
-from radio_sched.models import Bundle, Job, Schedule, Segment
+from radio_sched.core.db import session_scope
+from radio_sched.jobs.runner import claim, recent_jobs, run
+from radio_sched.core.models import Bundle, Job, Schedule, Segment
 
-from ..audio.helpers import make_audio
+from ..production.helpers import make_audio
 from .conftest import login, post_form, wait_for_job
 
 PAGE = "/district/436/2024-03/"
@@ -218,7 +218,7 @@ def test_manifest_upload_reaches_only_its_own_files(work_app, workshop, tmp_path
 
 
 def test_an_oversize_segment_upload_is_refused(workshop):
-    from radio_sched.config import WebSettings
+    from radio_sched.core.config import WebSettings
     from radio_sched.web import create_app
 
     from .conftest import csrf_token
@@ -241,11 +241,11 @@ def test_an_oversize_segment_upload_is_refused(workshop):
 def test_replan_as_a_job_process_shows_what_changed_and_what_cannot_be_restored(work_app, workshop):
     import datetime as dt
 
-    from radio_sched.asrun import record_asrun
-    from radio_sched.periods import parse_month
-    from radio_sched.planning import check_month
-    from radio_sched.scheduler.bridge import current_airings_by_station
-    from radio_sched.models import Station
+    from radio_sched.reports.asrun import record_asrun
+    from radio_sched.core.periods import parse_month
+    from radio_sched.planning.plan import check_month
+    from radio_sched.planning.instances import current_airings_by_station
+    from radio_sched.core.models import Station
 
     url = workshop.settings.db_url
     d = signed_in(work_app, "d436")

@@ -6,9 +6,9 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import select
 
-from radio_sched.db import session_scope
-from radio_sched.models import Bundle, Schedule
-from radio_sched.tokens import revoke_token
+from radio_sched.core.db import session_scope
+from radio_sched.core.models import Bundle, Schedule
+from radio_sched.access.tokens import revoke_token
 
 from .data import add_bundle, station
 
@@ -129,7 +129,7 @@ def test_download_link_without_password(client, site):
     assert get(client, "/station/18202/2024-03/bundle").status_code == 302
     assert get(client, "/station/18073/2024-03/bundle").status_code == 302
     with session_scope(site.db_url) as s:
-        from radio_sched.models import DownloadToken
+        from radio_sched.core.models import DownloadToken
         revoke_token(s, s.scalar(select(DownloadToken.id)))
     assert get(client, f"/d/{site.token}/2024-03/bundle").status_code == 404
     assert get(client, f"/d/{site.token}/2024-03/").status_code == 404

@@ -9,9 +9,9 @@ import re
 import pytest
 from sqlalchemy import func, select, update
 
-from radio_sched.db import session_scope
-from radio_sched.models import (AsRun, Base, Job, ScheduleStation, Segment, Station, Unit, User)
-from radio_sched.rules import DATA, load_rules
+from radio_sched.core.db import session_scope
+from radio_sched.core.models import AsRun, Base, Job, ScheduleStation, Segment, Station, Unit, User
+from radio_sched.reference.plan_rules import DATA, load_rules
 
 from .conftest import csrf_token, login
 from .test_permissions import requests_for

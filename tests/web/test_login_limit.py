@@ -4,7 +4,7 @@ and other accounts are not locked out; the window passes."""
 
 from __future__ import annotations
 
-from radio_sched.config import WebSettings
+from radio_sched.core.config import WebSettings
 from radio_sched.web import auth, create_app
 
 from .conftest import PASSWORD, csrf_token

@@ -5,9 +5,9 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.db import session_scope
-from radio_sched.models import AsRun, Blackout, DownloadToken
-from radio_sched.rules import DATA, load_rules
+from radio_sched.core.db import session_scope
+from radio_sched.core.models import AsRun, Blackout, DownloadToken
+from radio_sched.reference.plan_rules import DATA, load_rules
 
 from .conftest import csrf_token, login
 
@@ -138,8 +138,8 @@ def test_who_may_start_district_work(app, site, principal, tmp_path):
     check, and no process starts; a refused one never gets there."""
     import io
 
-    from radio_sched.jobs import claim
-    from radio_sched.models import Job
+    from radio_sched.jobs.runner import claim
+    from radio_sched.core.models import Job
 
     for district in STATIONS.values():
         if district != "436":  # the site already holds 436's March

@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from radio_sched.db import session_scope
-from radio_sched.models import AsRun, DownloadToken
+from radio_sched.core.db import session_scope
+from radio_sched.core.models import AsRun, DownloadToken
 
 from .conftest import post_form
 
@@ -128,7 +128,7 @@ def test_district_and_department_pages(as_user, site):
 
 
 def test_job_page_and_progress_api(as_user, site):
-    from radio_sched.jobs import run
+    from radio_sched.jobs.runner import run
 
     d = as_user("d436")
     page = d.get(f"/jobs/{site.job_id}").get_data(as_text=True)

@@ -8,7 +8,7 @@ import io
 
 from werkzeug.datastructures import FileStorage
 
-from radio_sched.web.uploads import client_name, save_upload
+from radio_sched.jobs.uploads import client_name, save_upload
 
 from .test_district_work import signed_in, upload, uploads_left
 

@@ -1,0 +1,1 @@
+"""Who may do what: accounts and password-free station links."""

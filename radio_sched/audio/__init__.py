@@ -1,1 +1,0 @@
-"""Audio: probing, the segment library, loudness, session assembly and per-station bundles."""

@@ -1,0 +1,1 @@
+"""The ground every part stands on: settings, database, models, errors, languages, CSV, periods, scopes."""

@@ -1,0 +1,1 @@
+"""The main job end to end on a preset: content, speech, plan, render, storm, as-run, re-plan, audit."""

@@ -1,0 +1,267 @@
+"""The one module that crosses between the database and the plain instance (and back for reading)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, NamedTuple, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..reference.blackouts import is_off_air
+from ..reference.divisions import stations_in
+from ..core.errors import UserError
+from ..core.i18n import M
+from ..core.models import Airing, AiringItem, Blackout, Segment, SessionTemplate, Station
+from ..reports.outcomes import outcomes, presumed_aired
+from ..core.periods import Period
+from ..reference.plan_rules import JINGLE_KIND, PlanRules, active_plan
+from .schedules import current_schedule_ids
+from ..core.scopes import PROVINCE, Scope, parse_scope
+from ..reference.session_templates import airs_on, station_sessions
+from ..scheduler.instance import (
+    Aired, Fixed, Limits, Problem, SegmentInfo, Slot, StationInfo, StationInstance
+)
+from ..scheduler.obligations import horizon
+
+DAY = dt.timedelta(days=1)
+CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
+
+# Plain per-station inputs that callers (re-planning, as-run) may build or substitute:
+#   history:   {station_id: [(date, session, segment slug, kind), ...]}   airings before the month
+#   pinned:    {station_id: [(date, session, (slug, ...)), ...]}        sessions fixed exactly
+#   reference: {station_id: [(date, session, (slug, ...)), ...]}        a version to stay close to
+History = Mapping[int, Iterable[tuple]]
+Airings = Mapping[int, Iterable[tuple]]
+
+
+class SegmentMeta(NamedTuple):
+    id: int
+    slug: str
+    sha256: str
+    kind: str
+    duration_s: float
+
+
+@dataclass
+class MonthInstance:
+    """A month's stations, each with its plain problem, and what storing and export need."""
+
+    month: Period
+    scope: str
+    plan_id: int
+    plan: PlanRules
+    stations: list[StationInstance]
+    segments: dict[str, SegmentMeta] = field(default_factory=dict)
+
+
+def limits_of(session: Session, plan: PlanRules) -> Limits:
+    """The plan's session limits in ms; the jingles it names must exist (a clear error if not)."""
+    lim = plan.session
+    durations = {}
+    for role, slug in (("intro", lim.intro), ("outro", lim.outro)):
+        if not slug:
+            durations[role] = 0
+            continue
+        seg = session.scalar(select(Segment).where(Segment.slug == slug))
+        if seg is None or seg.status != "approved":
+            raise UserError(M(
+                "the plan's {role} jingle '{slug}' is not in the library (or not approved): add the "
+                "segment with that id, or change [session] {role} in the rules file",
+                "nhạc hiệu {role} '{slug}' mà kế hoạch nêu chưa có trong thư viện (hoặc chưa duyệt): "
+                "hãy thêm tin có mã đó, hoặc sửa [session] {role} trong tệp quy tắc",
+                role=role, slug=slug))
+        durations[role] = _ms(seg.duration_s)
+    return Limits(lim.max_items, _ms(lim.gap_s), durations["intro"], durations["outro"])
+
+
+def _local(scope: str) -> bool:
+    """A segment made for part of the province (a district's episode, a commune's item): stations
+    elsewhere have their own of the same shape, so it is renamed to a placeholder when grouping."""
+    return not scope.startswith("province")
+
+
+def _ms(seconds: float) -> int:
+    return int(round(seconds * 1000))
+
+
+def build_month(session: Session, month: Period, scope: Scope | None = None, *,
+                history: History | None = None, pinned: Airings | None = None,
+                freeze_before: dt.date | None = None, reference: Airings | None = None,
+                station_ids: Sequence[int] | None = None, progress=None) -> MonthInstance:
+    """Read everything a month's plan needs for the stations in scope into plain problems;
+    progress(done, total) counts the stations built."""
+    scope = scope or PROVINCE
+    plan_row, plan = active_plan(session, month.start.year)
+    stations = stations_in(session, scope, on=month.start, until=month.end)
+    if station_ids is not None:
+        wanted = set(station_ids)
+        stations = [s for s in stations if s.id in wanted]
+    if not stations:
+        raise UserError(M("no station in {scope} is on the air in {month}",
+                          "không có đài nào thuộc {scope} hoạt động trong tháng {month}",
+                          scope=str(scope), month=month.label))
+    if progress:
+        progress(0, len(stations))
+    limits = limits_of(session, plan)
+    lo, hi = horizon(plan.rules, month.start, month.end)
+    templates = list(session.scalars(select(SessionTemplate)))
+    blackouts = list(session.scalars(select(Blackout).where(
+        Blackout.date_to >= month.start, Blackout.date_from <= hi).order_by(Blackout.date_from, Blackout.id)))
+    segs = list(session.scalars(select(Segment).where(
+        Segment.status == "approved", Segment.kind != JINGLE_KIND,
+        Segment.valid_until >= month.start, Segment.valid_from <= month.end)
+        .order_by(Segment.valid_from, Segment.slug)))
+    meta = {s.slug: SegmentMeta(s.id, s.slug, s.sha256, s.kind, s.duration_s) for s in segs}
+    by_scope: dict[str, list[SegmentInfo]] = defaultdict(list)
+    for s in segs:
+        by_scope[s.scope].append(SegmentInfo(s.slug, s.kind, _ms(s.duration_s), s.valid_from,
+                                             s.valid_until, _local(s.scope)))
+    index: dict[tuple, list[SegmentInfo]] = defaultdict(list)  # (level, code) -> segments
+    for text, group in by_scope.items():
+        sc = parse_scope(text)
+        index[(sc.level, sc.code)].extend(group)
+    rule_scopes = [(r, parse_scope(r.scope)) for r in plan.rules]
+    off_index: dict[tuple, list[Blackout]] = defaultdict(list)  # (level, code) -> blackouts
+    for b in blackouts:
+        sc = parse_scope(b.scope)
+        off_index[(sc.level, sc.code)].append(b)
+    ids = [s.id for s in stations]
+    if history is None:
+        history = load_history(session, month, ids, lo)
+    slot_cache: dict[tuple, tuple[tuple[Slot, ...], tuple[Slot, ...]]] = {}
+    open_cache: dict[tuple, tuple[tuple[Slot, ...], tuple[Slot, ...]]] = {}
+    plain_offs = {b.id: (b.date_from, b.date_to, b.session, b.reason or "off-air") for b in blackouts}
+    out = []
+    for st in stations:
+        covers = (st.province_code, st.district_code, st.code)
+        found = (index.get(("province", None), []) + index.get(("province", st.province_code), [])
+                 + index.get(("district", st.district_code), []) + index.get(("commune", st.code), []))
+        seg_list = tuple(sorted(found, key=lambda s: (s.valid_from, s.slug)))
+        rules = tuple(r for r, sc in rule_scopes if sc.covers(*covers))
+        chosen = station_sessions(templates, st)
+        offs = (off_index.get(("province", None), []) + off_index.get(("province", st.province_code), [])
+                + off_index.get(("district", st.district_code), []) + off_index.get(("commune", st.code), []))
+        key = (tuple(t.id for t in chosen), tuple(b.id for b in offs), st.valid_from, st.valid_until)
+        if key not in slot_cache:
+            # the sessions once per set of templates; a station's own off-air days marked on them
+            base = (key[0], st.valid_from, st.valid_until)
+            if base not in open_cache:
+                open_cache[base] = (_slots(chosen, [], st, month.start, month.end),
+                                    _slots(chosen, [], st, month.end + DAY, hi))
+            closed = [plain_offs[b.id] for b in offs]
+            slot_cache[key] = tuple(_off_air(days, closed) for days in open_cache[base])
+        slots, future = slot_cache[key]
+        pins = tuple(_fixed(pinned.get(st.id, ()))) if pinned else ()
+        if pins:
+            slots, seg_list = _with_pins(session, pins, slots, seg_list, chosen, meta)
+        ref = tuple(_fixed(reference.get(st.id, ()))) if reference is not None else None
+        hist = tuple(sorted(Aired(*h) for h in history.get(st.id, ()) if h[0] < month.start))
+        problem = Problem(month.start, month.end, slots, seg_list, rules, limits, future, hist, pins,
+                          freeze_before, ref)
+        out.append(StationInstance(StationInfo(st.id, st.code, st.name, st.district_code), problem))
+        if progress:
+            progress(len(out), len(stations))
+    return MonthInstance(month, str(scope), plan_row.id, plan, out, meta)
+
+
+def _slots(templates: list[SessionTemplate], offs: list[Blackout], st: Station, start: dt.date,
+           end: dt.date) -> tuple[Slot, ...]:
+    out = []
+    day = max(start, st.valid_from)
+    last = min(end, st.valid_until)
+    while day <= last:
+        for t in templates:
+            if airs_on(t.weekday_mask, day):
+                b = is_off_air(offs, day, t.session)
+                out.append(Slot(day, t.session, t.start, t.capacity_s * 1000,
+                                (b.reason or "off-air") if b is not None else None))
+        day += DAY
+    return tuple(out)
+
+
+def _off_air(slots: tuple[Slot, ...], offs: list[tuple]) -> tuple[Slot, ...]:
+    """The slots with those closed that a blackout (date_from, date_to, session, reason) covers; the
+    first that covers one gives its reason (as blackouts.is_off_air)."""
+    if not offs:
+        return slots
+    out = []
+    for s in slots:
+        why = next((o[3] for o in offs if o[0] <= s.day <= o[1] and (not o[2] or o[2] == s.session)),
+                   None)
+        out.append(s if why is None else s._replace(off_air=why))
+    return tuple(out)
+
+
+def _fixed(rows: Iterable[tuple]) -> list[Fixed]:
+    return sorted(Fixed(r[0], r[1], tuple(r[2])) for r in rows)
+
+
+def _with_pins(session: Session, pins, slots, seg_list, templates, meta):
+    """Pinned airings keep their session and segments even where today's data would refuse them."""
+    have = {(s.day, s.session) for s in slots}
+    extra = [Slot(f.day, f.session, next((t.start for t in templates if t.session == f.session),
+                                         "00:00"), 0) for f in pins if (f.day, f.session) not in have]
+    known = {s.slug for s in seg_list}
+    missing = sorted({slug for f in pins for slug in f.slugs if slug not in known})
+    more = []
+    for seg in session.scalars(select(Segment).where(Segment.slug.in_(missing))) if missing else ():
+        meta.setdefault(seg.slug, SegmentMeta(seg.id, seg.slug, seg.sha256, seg.kind, seg.duration_s))
+        more.append(SegmentInfo(seg.slug, seg.kind, _ms(seg.duration_s), seg.valid_from,
+                                seg.valid_until, _local(seg.scope)))
+    if len(more) != len(missing):
+        unknown = sorted(set(missing) - {m.slug for m in more})
+        raise UserError(M("pinned segment(s) {slugs} are not in the library",
+                          "tin được cố định {slugs} không có trong thư viện", slugs=", ".join(unknown)))
+    slots = tuple(sorted(slots + tuple(extra), key=lambda s: (s.day, s.start, s.session)))
+    return slots, tuple(sorted(seg_list + tuple(more), key=lambda s: (s.valid_from, s.slug)))
+
+
+def load_history(session: Session, month: Period, station_ids: Sequence[int], start: dt.date
+                 ) -> dict[int, list[Aired]]:
+    """Airings dated start..(month start - 1) that count as broadcast: the items of the version in
+    force on each day, less those the station reported missed, cut short or not confirmed
+    (outcomes.py). Unreported items count: the plan is presumed kept until a report says otherwise."""
+    if start >= month.start:
+        return {}
+    rows = outcomes(session, station_ids, start, month.start - DAY)
+    return {sid: [Aired(o.day, o.session, o.slug, o.kind) for o in presumed_aired(found)]
+            for sid, found in rows.items()}
+
+
+def stored_airings(session: Session, schedule_of: Mapping[int, int]
+                   ) -> tuple[dict[int, list[Fixed]], dict[int, list[Fixed]]]:
+    """{station id: airings} and {station id: pinned airings} of the given schedule per station."""
+    airings: dict[int, list[Fixed]] = defaultdict(list)
+    pinned: dict[int, list[Fixed]] = defaultdict(list)
+    by_schedule: dict[int, list[int]] = defaultdict(list)
+    for station_id, schedule_id in schedule_of.items():
+        by_schedule[schedule_id].append(station_id)
+    for schedule_id, sids in by_schedule.items():
+        for n in range(0, len(sids), CHUNK):
+            rows = session.execute(
+                select(Airing.id, Airing.station_id, Airing.date, Airing.session, Airing.start,
+                       Airing.pinned, AiringItem.position, Segment.slug)
+                .join(AiringItem, AiringItem.airing_id == Airing.id)
+                .join(Segment, Segment.id == AiringItem.segment_id)
+                .where(Airing.schedule_id == schedule_id, Airing.station_id.in_(sids[n:n + CHUNK]))
+                .order_by(Airing.station_id, Airing.date, Airing.start, Airing.session,
+                          AiringItem.position))
+            current: dict[int, tuple] = {}
+            for aid, sid, day, sess, _start, pin, _pos, slug in rows:
+                current.setdefault(aid, (sid, day, sess, pin, []))[4].append(slug)
+            for sid, day, sess, pin, slugs in current.values():
+                f = Fixed(day, sess, tuple(slugs))
+                airings[sid].append(f)
+                if pin:
+                    pinned[sid].append(f)
+    return dict(airings), dict(pinned)
+
+
+def current_airings_by_station(session: Session, month: Period, station_ids: Sequence[int]
+                               ) -> dict[int, list[tuple]]:
+    """The current version's airings per station as (date, session, slugs): a re-plan's reference."""
+    airings, _ = stored_airings(session, current_schedule_ids(session, month.label, list(station_ids)))
+    return {sid: [tuple(f) for f in fs] for sid, fs in airings.items()}

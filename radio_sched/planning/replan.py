@@ -1,0 +1,290 @@
+"""Make-goods: the rest of a month planned again after what stations reported, changing little.
+
+The days before the re-plan date stay as they aired: each session keeps the items reported aired
+or not reported at all (presumed kept); items reported missed, cut short or unconfirmed, and
+unreported items of sessions marked off the air since, no longer count, so the obligations they leave short get make-goods after the date. The days from the date on
+are solved again with the current version as the reference (a penalty per changed session, complete
+hints), so the rest stays as it was where it can. Only stations whose days from the date on change
+are stored, as a new version of the month; the others keep their version (and their bundle).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core.config import SchedulerSettings, Settings
+from ..reference.divisions import stations_in
+from ..core.errors import NotFound, UserError
+from ..core.i18n import M
+from ..core.models import AsRun, Schedule, ScheduleStation, Station
+from ..reports.outcomes import Outcome, outcomes, presumed_aired
+from ..core.periods import Period
+from .plan import ScheduleInvalid, check_solutions
+from ..core.progress import Stages
+from .schedules import current_schedule_ids
+from . import instances as bridge
+from ..scheduler.obligations import Obligation
+from ..scheduler.sharing import solve_stations
+from .store import shortfall_dict, store
+from ..core.scopes import PROVINCE, Scope
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+LOST = ("missed", "partial", "unconfirmed", "off_air")
+MAX_LISTED = 5
+
+
+@dataclass(frozen=True)
+class Change:
+    """One session from the re-plan date on that the new version changes."""
+
+    station: str
+    name: str
+    day: dt.date
+    session: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+@dataclass
+class ReplanResult:
+    """What a re-plan did: the version stored (if any), what changed, and what cannot be restored."""
+
+    month: str
+    scope: str
+    replan_from: dt.date
+    stations: int  # stations in scope with a schedule: all were solved again
+    schedule_id: int | None  # None: nothing would change, nothing was stored
+    version: int | None
+    changed: list[str]  # codes of the stations the new version covers
+    changed_ids: list[int]
+    changes: list[Change]
+    past: Counter  # item outcomes before the date: aired, missed, partial, unconfirmed, unreported
+    unrestorable: list[dict]  # shortfalls: station, name, district, rule, segment, start, end,
+    #   required, planned, lost, before (short in the previous version too), code, params, reason
+    solver_status: str
+    distinct: int
+    build_s: float
+    solve_s: float
+    check_s: float
+    store_s: float
+    wall_s: float
+    bundles: list = field(default_factory=list)  # filled by the caller that renders
+
+    @property
+    def lost(self) -> int:
+        return sum(self.past[k] for k in LOST)
+
+
+def replan_month(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None,
+                 *, seed: int = 0, time_limit: float | None = None, jobs: int | None = None,
+                 workers: int | None = None, progress: Progress | None = None,
+                 created_by: str | None = None) -> ReplanResult:
+    """Plan month again from replan_from with make-goods; store a new version only if the days from
+    replan_from change for some station (running it twice stores nothing the second time).
+    progress(done, total) counts four steps a station: built, solved, checked, stored."""
+    t0 = time.perf_counter()
+    steps = Stages(progress, 4)
+    scope = scope or PROVINCE
+    stations, current = check_replan(session, month, replan_from, scope)
+    ids = [s.id for s in stations]
+
+    before = outcomes(session, ids, month.start, replan_from - dt.timedelta(days=1)) \
+        if replan_from > month.start else {}
+    pinned = {sid: _as_aired(rows) for sid, rows in before.items()}
+    reference = bridge.current_airings_by_station(session, month, ids)
+    inst = bridge.build_month(session, month, scope, pinned=pinned, freeze_before=replan_from,
+                              reference=reference, station_ids=ids, progress=steps.stage(0))
+    t1 = time.perf_counter()
+    workers = workers or SchedulerSettings().workers
+    solutions, shared = solve_stations(inst.stations, jobs=jobs, seed=seed, time_limit=time_limit,
+                                       workers=workers, progress=steps.stage(1))
+    t2 = time.perf_counter()
+    issues = check_solutions(inst, solutions, progress=steps.stage(2))
+    t_check = time.perf_counter() - t2
+    if issues:
+        raise ScheduleInvalid(M("the re-planned schedule breaks rules (a bug); nothing was stored:\n{x}",
+                                "lịch lập lại vi phạm quy tắc (lỗi chương trình); chưa lưu gì:\n{x}",
+                                x=[f"{code}: {i.message}" for code, i in issues[:20]]))
+
+    by_id = {s.id: s for s in stations}
+    changes: list[Change] = []
+    changed_ids: list[int] = []
+    for si in inst.stations:
+        sid = si.station.id
+        old = _from(reference.get(sid, ()), replan_from)
+        new = _from(solutions[sid].airings, replan_from)
+        if old != new:
+            changed_ids.append(sid)
+            changes += _diff(by_id[sid], old, new)
+    statuses = [o.status for rows in before.values() for o in rows]
+    solver_status = ",".join(sorted({s.status for s in solutions.values()}))
+    sch = None
+    if changed_ids:
+        sub = dataclasses.replace(inst, stations=[si for si in inst.stations
+                                                  if si.station.id in set(changed_ids)])
+        parent = max((session.get(Schedule, current[sid]) for sid in changed_ids),
+                     key=lambda s: s.version)
+        header = dict(kind="replan", parent_id=parent.id, replan_from=replan_from,
+                      solver_status=solver_status,
+                      objective=sum(solutions[i].objective or 0 for i in changed_ids),
+                      bound=sum(solutions[i].bound or 0 for i in changed_ids), seed=seed,
+                      workers=workers, created_by=created_by,
+                      stats={**shared, "stations": len(changed_ids), "solved_stations": len(ids),
+                             "build_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
+                             "check_s": round(t_check, 3), "time_limit": time_limit, "jobs": jobs,
+                             "past": dict(Counter(statuses))})
+        sch = store(session, sub, {i: solutions[i] for i in changed_ids}, header=header,
+                    progress=steps.stage(3))
+        sch.wall_s = time.perf_counter() - t0
+        session.flush()
+    steps.finish()
+    t3 = time.perf_counter()
+    log.info("replan %s from %s for %s: %d stations solved, %d changed", month.label, replan_from,
+             scope, len(ids), len(changed_ids))
+    return ReplanResult(
+        month=month.label, scope=str(scope), replan_from=replan_from, stations=len(ids),
+        schedule_id=sch.id if sch else None, version=sch.version if sch else None,
+        changed=[by_id[i].code for i in changed_ids], changed_ids=changed_ids, changes=changes,
+        past=Counter(statuses),
+        unrestorable=_unrestorable(session, inst, solutions, before, current, by_id),
+        solver_status=solver_status, distinct=shared["solved"], build_s=t1 - t0, solve_s=t2 - t1,
+        check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0)
+
+
+def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None
+                 ) -> tuple[list[Station], dict[int, int]]:
+    """The stations in scope that have a schedule for the month, with their current version; or a
+    UserError saying why the month cannot be re-planned from that day (a day outside the month,
+    nothing planned yet, days on or after it already reported). Changes nothing."""
+    scope = scope or PROVINCE
+    if not month.start <= replan_from <= month.end:
+        raise UserError(M("the re-plan date {d} is not in {m}",
+                          "ngày lập lại lịch {d} không thuộc tháng {m}", d=replan_from, m=month.label))
+    stations = stations_in(session, scope, on=month.start, until=month.end)
+    current = current_schedule_ids(session, month.label, [s.id for s in stations])
+    if not current:
+        raise NotFound(M("no schedule for {m} covers {scope}: plan the month first",
+                         "chưa có lịch tháng {m} cho {scope}: hãy lập lịch trước",
+                         m=month.label, scope=str(scope)))
+    stations = [s for s in stations if s.id in current]
+    _refuse_reports_after(session, stations, replan_from, month)
+    return stations, current
+
+
+def first_day_to_replan(month: Period, today: dt.date) -> dt.date:
+    """Tomorrow, kept within the month: today's sessions may have aired already."""
+    return min(max(today + dt.timedelta(days=1), month.start), month.end)
+
+
+class BundlesFailed(UserError):
+    """The bundles of a re-plan could not be made: nothing may be stored (the caller rolls back)."""
+
+
+def replan_and_render(settings: Settings, session: Session, month: Period, replan_from: dt.date,
+                      scope: Scope | None = None, *, render: bool = True,
+                      progress: Progress | None = None, render_progress: Progress | None = None,
+                      **kw) -> ReplanResult:
+    """replan_month (kw: seed, time_limit, jobs, workers, created_by), then, with render, the
+    bundles of the stations it changed in the same transaction: a re-plan is stored with the
+    bundles its stations need, or not at all (raises BundlesFailed). Without render_progress,
+    progress counts both as one bar."""
+    from ..production.month_render import render_month
+
+    steps = Stages(progress, 2 if render and render_progress is None else 1)
+    res = replan_month(session, month, replan_from, scope, progress=steps.stage(0), **kw)
+    if render and res.changed_ids:
+        try:
+            rendered = render_month(settings, session, month, scope, jobs=kw.get("jobs"),
+                                    station_ids=res.changed_ids,
+                                    progress=render_progress or steps.stage(1))
+        except UserError as exc:
+            raise BundlesFailed(M(
+                "{err}\nNothing was stored: a re-plan is stored together with the bundles of the "
+                "stations it changes.", "{err}\nChưa lưu gì: lịch lập lại chỉ được lưu cùng gói âm "
+                "thanh của các đài thay đổi.", err=exc.message)) from None
+        res.bundles = [(s.code, s.bundle.version, s.bundle.status) for s in rendered.stations]
+    steps.finish()
+    return res
+
+
+def _refuse_reports_after(session: Session, stations: list[Station], day: dt.date,
+                          month: Period) -> None:
+    """Days already reported have been broadcast: they cannot be planned again."""
+    ids = [s.id for s in stations]
+    found = []
+    for n in range(0, len(ids), bridge.CHUNK):
+        found += session.execute(select(AsRun.station_id, AsRun.date).where(
+            AsRun.station_id.in_(ids[n:n + bridge.CHUNK]), AsRun.date >= day,
+            AsRun.date <= month.end).order_by(AsRun.date.desc()).limit(MAX_LISTED)).all()
+    if found:
+        codes = {s.id: s.code for s in stations}
+        last = max(d for _, d in found)
+        raise UserError(M(
+            "stations have already reported broadcasts on or after {d} ({x}): those days have "
+            "aired and cannot be planned again; re-plan from the day after the last report ({n})",
+            "đã có đài báo cáo buổi phát từ ngày {d} trở đi ({x}): những ngày đó đã phát, không lập "
+            "lại được; hãy lập lại từ ngày sau báo cáo cuối cùng ({n})", d=day,
+            x=", ".join(f"{codes[s]} {d}" for s, d in sorted(found, key=lambda r: r[1])[:MAX_LISTED]),
+            n=last + dt.timedelta(days=1)))
+
+
+def _as_aired(rows: list[Outcome]) -> list[tuple]:
+    """A station's sessions before the date as pins: the items presumed broadcast, in order; a
+    session that lost every item is pinned empty."""
+    sessions: dict[tuple, list[str]] = defaultdict(list)
+    for o in rows:
+        sessions.setdefault((o.day, o.session), [])
+    for o in presumed_aired(rows):
+        sessions[(o.day, o.session)].append(o.slug)
+    return [(day, sess, tuple(slugs)) for (day, sess), slugs in sorted(sessions.items())]
+
+
+def _from(airings, day: dt.date) -> list[tuple]:
+    return sorted((a[0], a[1], tuple(a[2])) for a in airings if a[0] >= day and a[2])
+
+
+def _diff(st: Station, old: list[tuple], new: list[tuple]) -> list[Change]:
+    a = {(d, s): slugs for d, s, slugs in old}
+    b = {(d, s): slugs for d, s, slugs in new}
+    return [Change(st.code, st.name, d, s, a.get((d, s), ()), b.get((d, s), ()))
+            for d, s in sorted(set(a) | set(b)) if a.get((d, s), ()) != b.get((d, s), ())]
+
+
+def _unrestorable(session: Session, inst, solutions, before: dict[int, list[Outcome]],
+                  current: dict[int, int], by_id: dict[int, Station]) -> list[dict]:
+    """Every obligation still short after the re-plan, with what the stations lost to it."""
+    previous = _stored_shortfalls(session, current)
+    out = []
+    for si in inst.stations:
+        sid = si.station.id
+        lost = [o for o in before.get(sid, ()) if o.status in LOST]
+        for sf in solutions[sid].shortfalls:
+            ob = Obligation(sf.rule, sf.kind, sf.segment, sf.start, sf.end, sf.required, None)
+            gone = [o for o in lost if ob.contains(o.day) and ob.counts(o.slug, o.kind)]
+            st = by_id[sid]
+            out.append({"station": st.code, "name": st.name, "district": st.district_code,
+                        **shortfall_dict(sf), "lost": len(gone),
+                        "lost_reasons": sorted({o.reason for o in gone if o.reason}),
+                        "before": (sf.rule, sf.segment, sf.start.isoformat()) in previous.get(sid, set())})
+    return out
+
+
+def _stored_shortfalls(session: Session, current: dict[int, int]) -> dict[int, set[tuple]]:
+    out: dict[int, set[tuple]] = defaultdict(set)
+    for sch_id in set(current.values()):
+        for sid, sfs in session.execute(select(ScheduleStation.station_id, ScheduleStation.shortfalls)
+                                        .where(ScheduleStation.schedule_id == sch_id)):
+            if current.get(sid) == sch_id:
+                out[sid].update((d["rule"], d.get("segment"), d["start"]) for d in sfs or ())
+    return out
+

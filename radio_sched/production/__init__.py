@@ -1,0 +1,1 @@
+"""Audio production: probing, the segment catalogue, loudness, session assembly, month render, bundles."""

@@ -1,0 +1,185 @@
+"""Broadcast sessions: the sessions.csv import, weekday sets, and which template a station follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..core.csvio import RowErrors, read_rows
+from .divisions import resolve_scope
+from ..core.errors import UserError
+from ..core.i18n import M
+from ..core.models import SessionTemplate, Station
+from ..core.scopes import Scope, parse_scope
+
+COLUMNS = ["scope", "session", "start", "weekdays", "capacity_s"]
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# Vietnamese calendars write Thứ Hai..Thứ Bảy as T2..T7 and Sunday as CN
+_ALIASES = {"t2": "mon", "t3": "tue", "t4": "wed", "t5": "thu", "t6": "fri", "t7": "sat", "cn": "sun"}
+ALL_DAYS = 0b1111111
+MAX_CAPACITY_S = 3 * 3600
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class WeekdayError(ValueError):
+    pass
+
+
+def parse_weekdays(text: str) -> int:
+    """'daily', a range 'mon-sat' (wrapping allowed: 'sat-mon') or a list 'mon,wed,fri' to a bit mask."""
+    t = (text or "").strip().lower().replace(" ", "")
+    if t in ("daily", "hằngngày", "hangngay"):
+        return ALL_DAYS
+    mask = 0
+    for part in filter(None, t.split(",")):
+        a, sep, b = part.partition("-")
+        ia, ib = _day(a), _day(b) if sep else _day(a)
+        n = ia
+        while True:
+            mask |= 1 << n
+            if n == ib:
+                break
+            n = (n + 1) % 7
+    if not mask:
+        raise WeekdayError(t)
+    return mask
+
+
+def _day(name: str) -> int:
+    name = _ALIASES.get(name, name)[:3]
+    if name not in DAYS:
+        raise WeekdayError(name)
+    return DAYS.index(name)
+
+
+def airs_on(mask: int, day: dt.date) -> bool:
+    return bool(mask >> day.weekday() & 1)
+
+
+def parse_start(text: str) -> str:
+    m = _TIME.match((text or "").strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(text)
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    removed: int = 0
+
+
+def import_sessions(session: Session, path: Path | str | bytes, *, replace: bool = False,
+                    name: str | None = None, encoding: str | None = None) -> ImportResult:
+    """Add or update session templates from sessions.csv; any bad row and nothing changes."""
+    errs = RowErrors(name or str(path))
+    rows = read_rows(path, COLUMNS, name=name, encoding=encoding, errors=errs)
+    parsed: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        rec: dict = {}
+        try:
+            rec["scope"] = str(resolve_scope(session, row["scope"]))
+        except UserError as exc:
+            errs.add(row, "scope", exc.message)
+        rec["session"] = row["session"]
+        if not rec["session"] or len(rec["session"]) > 40:
+            errs.add(row, "session", M("a session name of 1 to 40 characters is required, e.g. sáng",
+                                       "cần tên buổi phát từ 1 đến 40 ký tự, ví dụ sáng"))
+        try:
+            rec["start"] = parse_start(row["start"])
+        except ValueError:
+            errs.add(row, "start", M("'{v}' is not a time of day; expected HH:MM, e.g. 05:30",
+                                     "'{v}' không phải giờ; cần dạng HH:MM, ví dụ 05:30",
+                                     v=row["start"]))
+        try:
+            rec["weekday_mask"] = parse_weekdays(row["weekdays"])
+            rec["weekdays"] = row["weekdays"].strip().lower()
+        except WeekdayError:
+            errs.add(row, "weekdays", M(
+                "'{v}' is not a set of weekdays; expected daily, a range like mon-sat or a list "
+                "like mon,wed,fri", "'{v}' không phải tập ngày trong tuần; cần daily, khoảng như "
+                "mon-sat hoặc danh sách như mon,wed,fri", v=row["weekdays"]))
+        try:
+            rec["capacity_s"] = int(row["capacity_s"])
+            if not 0 <= rec["capacity_s"] <= MAX_CAPACITY_S:
+                raise ValueError
+        except ValueError:
+            errs.add(row, "capacity_s", M(
+                "'{v}' is not a number of seconds from 0 to {max}",
+                "'{v}' không phải số giây từ 0 đến {max}", v=row["capacity_s"], max=MAX_CAPACITY_S))
+        key = (rec.get("scope", row["scope"]), rec["session"])
+        if key in parsed:
+            errs.add(row, "session", M("session '{s}' for {scope} is given twice",
+                                       "buổi '{s}' của {scope} bị khai báo hai lần",
+                                       s=key[1], scope=key[0]))
+        parsed[key] = rec
+    errs.raise_if_any()
+
+    removed = 0
+    if replace:
+        removed = session.execute(delete(SessionTemplate)).rowcount or 0
+    existing = {(t.scope, t.session): t for t in session.scalars(select(SessionTemplate))}
+    added = updated = 0
+    for key, rec in parsed.items():
+        tmpl = existing.get(key)
+        if tmpl is None:
+            session.add(SessionTemplate(**rec))
+            added += 1
+        else:
+            for k, v in rec.items():
+                setattr(tmpl, k, v)
+            updated += 1
+    session.flush()
+    return ImportResult(added, updated, removed)
+
+
+def add_default_sessions(session: Session, defaults: list[dict]) -> int:
+    """Add the preset's province-wide sessions where none of that name exist yet."""
+    have = {(t.scope, t.session) for t in session.scalars(select(SessionTemplate))}
+    added = 0
+    for d in defaults:
+        if (d["scope"], d["session"]) not in have:
+            session.add(SessionTemplate(weekday_mask=parse_weekdays(d["weekdays"]), **d))
+            added += 1
+    session.flush()
+    return added
+
+
+def station_sessions(templates: list[SessionTemplate], station: Station) -> list[SessionTemplate]:
+    """The templates a station follows: per session name, the most specific scope that covers it."""
+    best: dict[str, tuple[int, SessionTemplate]] = {}
+    for t in templates:
+        scope = parse_scope(t.scope)
+        if not scope.covers(station.province_code, station.district_code, station.code):
+            continue
+        if t.session not in best or scope.specificity > best[t.session][0]:
+            best[t.session] = (scope.specificity, t)
+    chosen = [t for _, t in best.values() if t.capacity_s > 0]
+    return sorted(chosen, key=lambda t: (t.start, t.session))
+
+
+def list_sessions(session: Session, scope: Scope | None = None) -> list[SessionTemplate]:
+    """Templates, all or those whose scope lies within the given one (a district shows its communes')."""
+    templates = list(session.scalars(select(SessionTemplate)))
+    if scope is not None and scope.code is not None:
+        keep = []
+        for t in templates:
+            s = parse_scope(t.scope)
+            if s == scope or s.level == "province":
+                keep.append(t)
+            elif scope.level == "district" and s.level == "commune":
+                st = session.scalar(select(Station).where(Station.code == s.code).limit(1))
+                if st is not None and st.district_code == scope.code:
+                    keep.append(t)
+            elif scope.level == "commune" and s.level == "district":
+                st = session.scalar(select(Station).where(Station.code == scope.code).limit(1))
+                if st is not None and st.district_code == s.code:
+                    keep.append(t)
+        templates = keep
+    return sorted(templates, key=lambda t: (parse_scope(t.scope).specificity, t.scope, t.start))

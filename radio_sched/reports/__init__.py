@@ -1,0 +1,1 @@
+"""What came back and what it means: as-run reports, outcomes, the audit and its report, overviews."""
