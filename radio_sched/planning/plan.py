@@ -14,35 +14,21 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.config import SchedulerSettings
-from ..core.errors import NotFound, RadioSchedError, UserError
+from ..core.errors import NotFound
 from ..core.i18n import M, get_lang
 from ..core.models import Schedule, ScheduleStation
 from ..core.periods import Period
 from ..core.progress import Stages
 from .schedules import current_schedule_ids
 from . import instances as bridge
-from ..scheduler.instance import Solution
-from ..scheduler.sharing import solve_stations
-from .store import shortfall_dict, shortfall_from_dict, store
 from ..scheduler.validate import Issue, validate
+from .pipeline import STEPS, ShortfallError, solve_month, solver_status, store_version
+from .store import shortfall_from_dict
 from ..reference.divisions import stations_in
 from ..core.scopes import PROVINCE, Scope, parse_scope
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-
-
-class ShortfallError(UserError):
-    """--strict: the month has shortfalls, so no schedule was stored."""
-
-    exit_code = 4
-
-
-class ScheduleInvalid(RadioSchedError):
-    """The validator found a broken rule in a schedule the solver produced (a bug): nothing stored."""
-
-    exit_code = 70
 
 
 @dataclass
@@ -93,46 +79,31 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
     strict: any shortfall raises ShortfallError and nothing is stored. progress(done, total) counts
     four steps a station: built, solved, checked, stored (progress.Stages).
     """
-    settings = SchedulerSettings()
-    workers = workers or settings.workers
-    steps = Stages(progress, 4)
-    t0 = time.perf_counter()
-    inst = bridge.build_month(session, month, scope, history=history, pinned=pinned,
-                              freeze_before=freeze_before, reference=reference, station_ids=station_ids,
-                              progress=steps.stage(0))
-    t1 = time.perf_counter()
-    solutions, shared = solve_stations(inst.stations, jobs=jobs, seed=seed, time_limit=time_limit,
-                                       workers=workers, progress=steps.stage(1))
+    steps = Stages(progress, STEPS)
+    solved = solve_month(session, month, scope, steps, seed=seed, time_limit=time_limit, jobs=jobs,
+                         workers=workers, history=history, pinned=pinned,
+                         freeze_before=freeze_before, reference=reference, station_ids=station_ids)
+    inst, solutions, shared, workers = solved.inst, solved.solutions, solved.shared, solved.workers
     log.info("%s %s: %d stations, %d CP-SAT runs (%s)", month.label, inst.scope, len(inst.stations),
              shared["solved"], shared)
-    t2 = time.perf_counter()
-    issues = check_solutions(inst, solutions, progress=steps.stage(2))
-    t_check = time.perf_counter() - t2
-    if issues:
-        raise ScheduleInvalid(M("the produced schedule breaks rules (a bug); nothing was stored:\n{x}",
-                                "lịch vừa lập vi phạm quy tắc (lỗi chương trình); chưa lưu gì:\n{x}",
-                                x=[f"{code}: {i.message}" for code, i in issues[:20]]))
-    flat = _flat_shortfalls(inst, solutions)
+    flat = solved.flat_shortfalls()
     if strict and flat:
         raise ShortfallError(M(
             "{n} obligation(s) cannot be met; with --strict nothing was stored:\n{x}",
             "{n} nghĩa vụ không đáp ứng được; với --strict lịch không được lưu:\n{x}", n=len(flat),
             x=[f"{s['station']} {s['rule']} {s['segment'] or s['start']}: {s['reason'][get_lang()]}"
                for s in flat[:20]]))
-    objective = sum(s.objective or 0 for s in solutions.values())
-    bound = sum(s.bound or 0 for s in solutions.values())
-    statuses = {s.status for s in solutions.values()}
-    solver_status = "optimal" if statuses == {"optimal"} else ",".join(sorted(statuses))
-    header = dict(kind=kind, parent_id=parent_id, replan_from=replan_from, solver_status=solver_status,
+    objective, bound, status = solved.objective(), solved.bound(), solver_status(solutions)
+    header = dict(kind=kind, parent_id=parent_id, replan_from=replan_from, solver_status=status,
                   objective=objective, bound=bound, seed=seed, workers=workers, created_by=created_by,
                   stats={**shared, "stations": len(inst.stations),
-                         "build_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
+                         "build_s": round(solved.build_s, 3), "solve_s": round(solved.solve_s, 3),
                          "time_limit": time_limit, "jobs": jobs})
-    sch = store(session, inst, solutions, header=header, progress=steps.stage(3))
+    t_stored = time.perf_counter()
+    sch = store_version(session, solved, steps, header)
     steps.finish()
-    t3 = time.perf_counter()
-    sch.wall_s = t3 - t0
-    sch.stats = dict(sch.stats, check_s=round(t_check, 3), store_s=round(t3 - t2 - t_check, 3))
+    store_s = time.perf_counter() - t_stored
+    sch.stats = dict(sch.stats, check_s=round(solved.check_s, 3), store_s=round(store_s, 3))
     session.flush()
     penalties: Counter = Counter()
     for sol in solutions.values():
@@ -142,31 +113,10 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         month=month.label, scope=inst.scope, schedule_id=sch.id, version=sch.version, status=sch.status,
         stations=len(inst.stations), airings=sum(len(s.airings) for s in solutions.values()),
         items=sum(len(a.slugs) for s in solutions.values() for a in s.airings), shortfalls=flat,
-        solver_status=solver_status, objective=objective, bound=bound, distinct=shared["solved"],
-        seed=seed, workers=workers, jobs=jobs or os.cpu_count() or 1, build_s=t1 - t0, solve_s=t2 - t1,
-        check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0, penalties=penalties, sharing=shared)
-
-
-def check_solutions(inst: bridge.MonthInstance, solutions: dict[int, Solution], *,
-                    progress: Progress | None = None) -> list[tuple[str, Issue]]:
-    """The validator over every station: (station code, issue) for each thing wrong."""
-    out = []
-    for n, si in enumerate(inst.stations, 1):
-        sol = solutions[si.station.id]
-        out += [(si.station.code, i) for i in validate(si.problem, sol.airings, sol.shortfalls)]
-        if progress:
-            progress(n, len(inst.stations))
-    return out
-
-
-def _flat_shortfalls(inst: bridge.MonthInstance, solutions: dict[int, Solution]) -> list[dict]:
-    out = []
-    for si in inst.stations:
-        for sf in solutions[si.station.id].shortfalls:
-            d = shortfall_dict(sf)
-            out.append({"station": si.station.code, "name": si.station.name,
-                        "district": si.station.district, **d})
-    return out
+        solver_status=status, objective=objective, bound=bound, distinct=shared["solved"],
+        seed=seed, workers=workers, jobs=jobs or os.cpu_count() or 1, build_s=solved.build_s,
+        solve_s=solved.solve_s, check_s=solved.check_s, store_s=store_s, wall_s=sch.wall_s,
+        penalties=penalties, sharing=shared)
 
 
 def _replanned(session: Session, month: Period, current: dict[int, int], stations=None

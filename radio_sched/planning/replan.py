@@ -10,7 +10,6 @@ are stored, as a new version of the month; the others keep their version (and th
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import time
@@ -21,20 +20,19 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.config import SchedulerSettings, Settings
+from ..core.config import Settings
 from ..reference.divisions import stations_in
 from ..core.errors import NotFound, UserError
 from ..core.i18n import M
 from ..core.models import AsRun, Schedule, ScheduleStation, Station
 from ..reports.outcomes import Outcome, outcomes, presumed_aired
 from ..core.periods import Period
-from .plan import ScheduleInvalid, check_solutions
+from .pipeline import STEPS, solve_month, solver_status, store_version
 from ..core.progress import Stages
 from .schedules import current_schedule_ids
 from . import instances as bridge
 from ..scheduler.obligations import Obligation
-from ..scheduler.sharing import solve_stations
-from .store import shortfall_dict, store
+from .store import shortfall_dict
 from ..core.scopes import PROVINCE, Scope
 
 log = logging.getLogger(__name__)
@@ -93,7 +91,7 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
     replan_from change for some station (running it twice stores nothing the second time).
     progress(done, total) counts four steps a station: built, solved, checked, stored."""
     t0 = time.perf_counter()
-    steps = Stages(progress, 4)
+    steps = Stages(progress, STEPS)
     scope = scope or PROVINCE
     stations, current = check_replan(session, month, replan_from, scope)
     ids = [s.id for s in stations]
@@ -102,19 +100,10 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
         if replan_from > month.start else {}
     pinned = {sid: _as_aired(rows) for sid, rows in before.items()}
     reference = bridge.current_airings_by_station(session, month, ids)
-    inst = bridge.build_month(session, month, scope, pinned=pinned, freeze_before=replan_from,
-                              reference=reference, station_ids=ids, progress=steps.stage(0))
-    t1 = time.perf_counter()
-    workers = workers or SchedulerSettings().workers
-    solutions, shared = solve_stations(inst.stations, jobs=jobs, seed=seed, time_limit=time_limit,
-                                       workers=workers, progress=steps.stage(1))
-    t2 = time.perf_counter()
-    issues = check_solutions(inst, solutions, progress=steps.stage(2))
-    t_check = time.perf_counter() - t2
-    if issues:
-        raise ScheduleInvalid(M("the re-planned schedule breaks rules (a bug); nothing was stored:\n{x}",
-                                "lịch lập lại vi phạm quy tắc (lỗi chương trình); chưa lưu gì:\n{x}",
-                                x=[f"{code}: {i.message}" for code, i in issues[:20]]))
+    solved = solve_month(session, month, scope, steps, seed=seed, time_limit=time_limit, jobs=jobs,
+                         workers=workers, pinned=pinned, freeze_before=replan_from,
+                         reference=reference, station_ids=ids)
+    inst, solutions, shared = solved.inst, solved.solutions, solved.shared
 
     by_id = {s.id: s for s in stations}
     changes: list[Change] = []
@@ -127,26 +116,20 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
             changed_ids.append(sid)
             changes += _diff(by_id[sid], old, new)
     statuses = [o.status for rows in before.values() for o in rows]
-    solver_status = ",".join(sorted({s.status for s in solutions.values()}))
+    status = solver_status(solutions)
     sch = None
     if changed_ids:
-        sub = dataclasses.replace(inst, stations=[si for si in inst.stations
-                                                  if si.station.id in set(changed_ids)])
         parent = max((session.get(Schedule, current[sid]) for sid in changed_ids),
                      key=lambda s: s.version)
         header = dict(kind="replan", parent_id=parent.id, replan_from=replan_from,
-                      solver_status=solver_status,
-                      objective=sum(solutions[i].objective or 0 for i in changed_ids),
-                      bound=sum(solutions[i].bound or 0 for i in changed_ids), seed=seed,
-                      workers=workers, created_by=created_by,
+                      solver_status=status, objective=solved.objective(changed_ids),
+                      bound=solved.bound(changed_ids), seed=seed, workers=solved.workers,
+                      created_by=created_by,
                       stats={**shared, "stations": len(changed_ids), "solved_stations": len(ids),
-                             "build_s": round(t1 - t0, 3), "solve_s": round(t2 - t1, 3),
-                             "check_s": round(t_check, 3), "time_limit": time_limit, "jobs": jobs,
-                             "past": dict(Counter(statuses))})
-        sch = store(session, sub, {i: solutions[i] for i in changed_ids}, header=header,
-                    progress=steps.stage(3))
-        sch.wall_s = time.perf_counter() - t0
-        session.flush()
+                             "build_s": round(solved.build_s, 3), "solve_s": round(solved.solve_s, 3),
+                             "check_s": round(solved.check_s, 3), "time_limit": time_limit,
+                             "jobs": jobs, "past": dict(Counter(statuses))})
+        sch = store_version(session, solved, steps, header, changed_ids)
     steps.finish()
     t3 = time.perf_counter()
     log.info("replan %s from %s for %s: %d stations solved, %d changed", month.label, replan_from,
@@ -157,8 +140,10 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
         changed=[by_id[i].code for i in changed_ids], changed_ids=changed_ids, changes=changes,
         past=Counter(statuses),
         unrestorable=_unrestorable(session, inst, solutions, before, current, by_id),
-        solver_status=solver_status, distinct=shared["solved"], build_s=t1 - t0, solve_s=t2 - t1,
-        check_s=t_check, store_s=t3 - t2 - t_check, wall_s=t3 - t0)
+        solver_status=status, distinct=shared["solved"], build_s=solved.build_s,
+        solve_s=solved.solve_s, check_s=solved.check_s,
+        store_s=t3 - solved.started - solved.build_s - solved.solve_s - solved.check_s,
+        wall_s=t3 - t0)
 
 
 def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None

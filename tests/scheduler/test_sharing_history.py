@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from radio_sched.planning import plan as planning, replan
+from radio_sched.planning import pipeline
 from radio_sched.reports.asrun import record_asrun
 from radio_sched.core.periods import parse_month
 from radio_sched.planning.plan import check_month, plan_month
@@ -31,8 +31,7 @@ def spy(monkeypatch):
         calls.append((list(stations), sols, stats))
         return sols, stats
 
-    monkeypatch.setattr(planning, "solve_stations", recording)
-    monkeypatch.setattr(replan, "solve_stations", recording)
+    monkeypatch.setattr(pipeline, "solve_stations", recording)
     return calls
 
 
