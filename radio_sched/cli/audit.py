@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..reports.audit import audit
-from ..reports.audit_report import FORMATS, render, write_atomic_bytes
+from ..core.files import write_atomic
+from ..reports.audit_report import FORMATS, render
 from ..reports.audit_chart import pct
 from ..core.errors import UserError
 from ..core.i18n import tr
@@ -41,7 +42,7 @@ def audit_cmd(app: AppContext, period, scope_text, district_code, station_code, 
     if not output:
         click.echo(data, nl=False)  # bytes go to the binary stream as they are
         return
-    write_atomic_bytes(output, data)
+    write_atomic(output, data)
     prov = result.province
     short = sum(1 for r in result.rows if r.judged and r.shortfall)
     click.echo(tr("Wrote {f}: {s} stations, {n} obligations due, {k} short; {c} of {t} stations met "

@@ -8,7 +8,8 @@ from collections import Counter
 import click
 
 from ..core.errors import UserError
-from ..planning.export import export_month, write_atomic
+from ..core.files import write_atomic
+from ..planning.export import export_month
 from ..core.i18n import get_lang, tr
 from ..core.scopes import PROVINCE
 from .common import (

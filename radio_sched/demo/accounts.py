@@ -11,7 +11,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..reports.audit_report import write_atomic_bytes
+from ..core.files import write_atomic
 from .summary import Account
 from ..core.models import Schedule, ScheduleStation, Station, User
 from ..core.periods import Period
@@ -46,7 +46,7 @@ def demo_accounts(s: Session, path: Path, *, period: Period, quarter: Period, di
             add_user(s, username, password, role, scope, display_name=name)
         out.append(Account(username, password, role, scope, name, home))
     data = {a.username: dataclasses.asdict(a) for a in out}
-    write_atomic_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
     path.chmod(0o600)
     return out
 

@@ -18,7 +18,7 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from ..reports.asrun import COLUMNS
-from ..production.store import write_atomic
+from ..core.files import write_atomic
 from ..core.models import Station
 from ..reports.outcomes import planned
 

@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 
 from ..core.config import REPO_DIR
 from ..production.pool import run_all
-from ..production.store import temp_path
+from ..core.files import temp_path
 from .content import SegmentSpec
 from ..core.errors import UserError
 from ..core.i18n import M, nfc

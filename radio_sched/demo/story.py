@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 from ..reports.asrun import import_asrun
 from ..production.catalogue import add_segments as add_audio, specs_from_files
 from ..reports.audit import audit
-from ..reports.audit_report import render as render_report, write_atomic_bytes
+from ..core.files import write_atomic
+from ..reports.audit_report import render as render_report
 from ..reference.blackouts import COLUMNS as BLACKOUT_COLUMNS, holiday_blackouts, import_blackouts
 from ..core.config import Settings
 from ..core.csvio import read_rows, write_csv
@@ -238,7 +239,7 @@ class _Demo:
     def _write_state(self) -> None:
         state = {"month": self.period.label, "districts": list(self.districts), "preset": PRESET}
         self.files.state.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic_bytes(self.files.state, json.dumps(state, indent=1).encode())
+        write_atomic(self.files.state, json.dumps(state, indent=1).encode())
 
     # --- 2. the month's content, spoken ----------------------------------------------------------
     def content(self) -> None:
@@ -334,7 +335,7 @@ class _Demo:
             days = self._storm_days(storm["district"])
             storm["days"] = [d.isoformat() for d in days]
             path = self.files.data("blackouts-storm.csv")
-            write_atomic_bytes(path, write_csv([[f"district:{storm['district']}", days[0], days[-1], "",
+            write_atomic(path, write_csv([[f"district:{storm['district']}", days[0], days[-1], "",
                                                   STORM_REASON]], BLACKOUT_COLUMNS).encode("utf-8"))
             with self.db() as s:
                 import_blackouts(s, path)
@@ -441,7 +442,7 @@ class _Demo:
                 name = f"audit-{self.quarter.label}" + ("" if sc == PROVINCE else f"-{sc.code}")
                 for fmt in ("html", "csv", "xlsx"):
                     path = self.files.reports / f"{name}.{fmt}"
-                    write_atomic_bytes(path, render_report(result, fmt, get_lang(),
+                    write_atomic(path, render_report(result, fmt, get_lang(),
                                                            day=self.report_day))
                     self.notes["reports"].append(str(path))
                 self.notes["audits"].append(result)

@@ -1,13 +1,10 @@
-"""Background jobs (plan, render, import) on the Job table: one per district-month, with progress."""
+"""Background jobs on the Job table: run with progress and heartbeats, in their own process."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import importlib
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -16,133 +13,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import create_engine, event, select, text, update
+from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..core.config import Settings, WebSettings
 from ..core.db import session_scope
-from ..core.errors import Conflict, NotFound, RadioSchedError
+from ..core.errors import NotFound, RadioSchedError
 from ..core.i18n import M
-from ..core.models import Job, Station
-from ..core.scopes import parse_scope
+from ..core.models import Job
+from .locks import claim, utcnow as _now
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 Work = Callable[[Session, Progress], dict[str, Any] | None]
-ACTIVE = ("queued", "running")
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def lock_key(month: str | None, scope: str) -> str:
-    """Jobs that change a month of a scope (plan, render, replan) exclude each other."""
-    return f"{month or '-'}|{scope}"
-
-
-def _overlaps(session: Session, a: str, b: str) -> bool:
-    """Do two scopes share stations? (A province covers all; a district overlaps its communes.)"""
-    if a == b or a.startswith("province") or b.startswith("province"):
-        return True
-    sa, sb = parse_scope(a), parse_scope(b)
-    if sa.level == sb.level:
-        return False
-    district, commune = (sa, sb) if sa.level == "district" else (sb, sa)
-    return session.scalar(select(Station.id).where(
-        Station.code == commune.code, Station.district_code == district.code).limit(1)) is not None
-
-
-def claim(db_url: str, kind: str, month: str | None, scope: str, *, created_by: str | None = None,
-          params: dict[str, Any] | None = None, settings: WebSettings = WebSettings()) -> int:
-    """Create a job row holding the lock of its month and scope, or raise Conflict naming the job
-    that holds it (or one whose scope overlaps). A job whose process died is unlocked first."""
-    with session_scope(db_url) as session:
-        reap_stale(session, settings=settings)
-    for attempt in range(2):
-        try:
-            with session_scope(db_url) as session:
-                job = Job(kind=kind, month=month, scope=scope, lock_key=lock_key(month, scope),
-                          status="queued", created_by=created_by, pid=os.getpid(),
-                          heartbeat_at=_now(),
-                          result={"params": params or {}, "host": socket.gethostname()})
-                session.add(job)
-                # The insert comes first: on SQLite it takes the write lock, so the check below sees
-                # every committed job; PostgreSQL gets an advisory lock on the month for the same end.
-                session.flush()
-                if session.bind.dialect.name == "postgresql":
-                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                                    {"k": _advisory_key(month)})
-                other = _overlapping(session, job)
-                if other is not None:
-                    raise _busy(other)
-                return job.id
-        except IntegrityError:
-            if attempt:
-                raise
-            with session_scope(db_url) as session:
-                holder = session.scalar(select(Job).where(Job.lock_key == lock_key(month, scope)))
-                if holder is not None:
-                    raise _busy(holder) from None
-    raise AssertionError("unreachable")
-
-
-def _advisory_key(month: str | None) -> int:
-    return int.from_bytes(hashlib.sha256(f"radio-sched-job|{month}".encode()).digest()[:8], "big",
-                          signed=True)
-
-
-def _overlapping(session: Session, job: Job) -> Job | None:
-    for other in session.scalars(select(Job).where(
-            Job.id != job.id, Job.month == job.month, Job.status.in_(ACTIVE),
-            Job.lock_key.is_not(None)).order_by(Job.id)):
-        if _overlaps(session, other.scope, job.scope):
-            return other
-    return None
-
-
-def _busy(other: Job) -> Conflict:
-    return Conflict(M(
-        "a {kind} job for {scope} {month} is already running (job {id}, started by {who}, "
-        "{done}/{total}); wait for it to finish",
-        "đang có việc {kind} cho {scope} tháng {month} (việc số {id}, do {who} chạy, {done}/{total}); "
-        "hãy đợi việc đó xong", kind=other.kind, scope=other.scope, month=other.month or "-",
-        id=other.id, who=other.created_by or "?", done=other.progress, total=other.total))
-
-
-def _dead_here(job: Job) -> bool:
-    """Did the job's process end? Known only for jobs of this machine; a reused pid looks alive,
-    and then the heartbeat decides."""
-    if (job.result or {}).get("host") != socket.gethostname() or not job.pid:
-        return False
-    try:
-        os.kill(job.pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def reap_stale(session: Session, *, settings: WebSettings = WebSettings(),
-               now: dt.datetime | None = None) -> list[int]:
-    """Mark jobs whose process died (gone from this machine, or silent too long) as failed and
-    free their locks."""
-    limit = (now or _now()) - dt.timedelta(seconds=settings.job_stale_s)
-    stale = [job for job in session.scalars(select(Job).where(Job.status.in_(ACTIVE)))
-             if job.heartbeat_at < limit or _dead_here(job)]
-    for job in stale:
-        log.warning("job %d (%s %s %s) stopped reporting at %s; marking it failed", job.id,
-                    job.kind, job.scope, job.month, job.heartbeat_at)
-        job.status, job.lock_key, job.finished_at = "failed", None, _now()
-        job.result = {**(job.result or {}), "error": {
-            "en": "the job stopped without finishing (its process ended); start it again",
-            "vi": "việc đã dừng giữa chừng (tiến trình bị tắt); hãy chạy lại"}}
-    session.flush()
-    return [j.id for j in stale]
 
 
 class _Reporter:
@@ -280,18 +166,6 @@ def run(db_url: str, job_id: int, work: Work, *, settings: WebSettings = WebSett
 
 def _render(message: Any, lang: str) -> str:
     return message.render(lang) if hasattr(message, "render") else str(message)
-
-
-def start(db_url: str, kind: str, month: str | None, scope: str, work: Work, *,
-          created_by: str | None = None, params: dict[str, Any] | None = None,
-          settings: WebSettings = WebSettings()) -> tuple[int, threading.Thread]:
-    """Claim the lock and run the job in a background thread; returns the job id at once."""
-    job_id = claim(db_url, kind, month, scope, created_by=created_by, params=params,
-                   settings=settings)
-    thread = threading.Thread(target=run, args=(db_url, job_id, work),
-                              kwargs={"settings": settings}, name=f"job-{job_id}", daemon=True)
-    thread.start()
-    return job_id, thread
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -122,18 +119,3 @@ def export_month(session: Session, month: Period, scope: Scope | None = None, *,
                  version: int | None = None, lang: str | None = None) -> str:
     doc = month_schedule(session, month, scope, version=version, lang=lang)
     return to_json(doc) if fmt == "json" else to_csv(doc)
-
-
-def write_atomic(path: Path | str, text: str) -> Path:
-    """Write a file whole or not at all: a temporary file in the same folder, then os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

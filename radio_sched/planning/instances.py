@@ -17,7 +17,8 @@ from ..core.i18n import M
 from ..core.models import Airing, AiringItem, Blackout, Segment, SessionTemplate, Station
 from ..reports.outcomes import outcomes, presumed_aired
 from ..core.periods import Period
-from ..reference.plan_rules import JINGLE_KIND, PlanRules, active_plan
+from ..scheduler.plan import JINGLE_KIND, PlanRules
+from ..reference.plan_rules import active_plan
 from .schedules import current_schedule_ids
 from ..core.scopes import PROVINCE, Scope, parse_scope
 from ..reference.session_templates import airs_on, station_sessions

@@ -25,7 +25,8 @@ from . import mp3
 from .catalogue import slugify
 from .probe import clock
 from .session_audio import Session
-from .store import CHUNK, clean_stale_temps, sha256_file, temp_path
+from ..core.files import CHUNK, clean_stale_temps, temp_path
+from .store import sha256_file
 
 FORMAT = "radio-sched.bundle/1"
 MANIFEST = "manifest.json"

@@ -24,7 +24,7 @@ from .loudness import Analysis, analyse
 from .parts import Library, ReadyPart, lookup, make_ready, recipe_key
 from .pool import run_all
 from .probe import AudioRefused, check_whole, probe
-from .store import CHUNK, copy_atomic
+from ..core.files import CHUNK, copy_atomic
 
 MANIFEST_REQUIRED = ["file", "title", "kind", "scope"]
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")

@@ -24,7 +24,8 @@ from ..core.errors import NotFound, UserError
 from ..core.i18n import M, Msg
 from ..core.models import Bundle, Plan, Schedule, Segment, Station, Unit
 from ..core.periods import Period, PeriodError, parse_month
-from ..reference.plan_rules import PlanRules, SessionLimits, active_plan, parse_rules
+from ..scheduler.plan import PlanRules, SessionLimits
+from ..reference.plan_rules import active_plan, parse_rules
 from ..planning.schedules import current_schedule_ids, station_airings
 from ..core.scopes import PROVINCE, Scope
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from ..core.config import AudioSettings
 from . import mp3
 from .loudness import Analysis, analyse, encode_args, normalise
-from .store import addressed, clean_stale_temps, sha256_file, temp_path, write_atomic
+from ..core.files import clean_stale_temps, temp_path, write_atomic
+from .store import addressed, sha256_file
 from .tools import audio_segment
 
 PIPELINE = "ready/1"  # bump when the way ready parts are made changes: every part is remade

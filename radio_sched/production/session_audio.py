@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .parts import Library, ReadyPart, ceil_ms
-from .store import CHUNK, atomic_file, clean_stale_temps
+from ..core.files import CHUNK, atomic_file, clean_stale_temps
 from .tools import audio_segment
 
 FORMAT = "session/1"

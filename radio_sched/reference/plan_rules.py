@@ -4,89 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..core.config import DATA_DIR
+from ..scheduler.plan import (
+    ANY_KIND, PERIODS, AudioTargets, EachSegment, PlanRules, Quota, Rule, SessionLimits)
 from ..core.errors import InputError, InputErrors, NotFound
 from ..core.i18n import M, nfc
 from ..core.models import Plan, Rule as RuleRow
 from ..core.scopes import ScopeError, parse_scope
 
-PERIODS = ("week", "month", "quarter", "year")
-ANY_KIND = "*"
-JINGLE_KIND = "jingle"
 DATA = DATA_DIR
-
-
-@dataclass(frozen=True)
-class SessionLimits:
-    """Limits for every session: items, the silence between them, and the column's signature tunes."""
-
-    max_items: int = 3
-    gap_s: float = 1.0
-    intro: str | None = None  # segment id (slug) of the intro jingle
-    outro: str | None = None
-
-
-@dataclass(frozen=True)
-class AudioTargets:
-    loudness_lufs: float = -23.0
-    true_peak_dbtp: float = -1.0
-
-
-@dataclass(frozen=True)
-class EachSegment:
-    """Every segment of the kind airs min..max times in its window [valid_from, +within_days)."""
-
-    min: int = 1
-    max: int | None = None
-    within_days: int = 7
-
-
-@dataclass(frozen=True)
-class Quota:
-    """Airings of any segment of the kind per station per calendar period, min..max."""
-
-    per: str = "month"
-    min: int = 0
-    max: int | None = None
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    kind: str  # a segment kind, or "*" for any CCHC item
-    title: str = ""
-    source: str = ""
-    scope: str = "province"  # the stations the rule binds
-    each_segment: EachSegment | None = None
-    quota: Quota | None = None
-    min_gap_days: int | None = None
-    max_per_session: int | None = None
-    prefer_sessions: tuple[str, ...] = ()
-    soft: bool = False  # a wish weighed below the obligations, never reported as a shortfall
-
-
-@dataclass(frozen=True)
-class PlanRules:
-    name: str
-    year: int
-    issuer: str = ""
-    province: str = ""
-    session: SessionLimits = field(default_factory=SessionLimits)
-    audio: AudioTargets = field(default_factory=AudioTargets)
-    rules: tuple[Rule, ...] = ()
-
-    def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
-
 
 _TOP = {"plan", "session", "audio", "rule"}
 _PLAN = {"name", "year", "issuer", "province", "source"}

@@ -25,7 +25,8 @@ from ..core.i18n import M, Msg
 from ..core.models import AsRun, Schedule, ScheduleStation, Segment, Station
 from .outcomes import Outcome, months_of, outcomes
 from ..core.periods import Period
-from ..reference.plan_rules import JINGLE_KIND, PlanRules, Rule, active_plan
+from ..scheduler.plan import JINGLE_KIND, PlanRules, Rule
+from ..reference.plan_rules import active_plan
 from ..scheduler.explain import reason as stored_reason
 from ..scheduler.instance import SegmentInfo
 from ..scheduler.obligations import Obligation, obligations

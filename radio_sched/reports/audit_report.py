@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
-from pathlib import Path
 
 import jinja2
 
@@ -187,19 +184,3 @@ def render(result: AuditResult, fmt: str, lang: str | None = None, *,
     if fmt == "html":
         return to_html(result, lang, day=day).encode("utf-8")
     raise ValueError(f"unknown audit format {fmt!r}")
-
-
-def write_atomic_bytes(path: Path | str, data: bytes) -> Path:
-    """The file appears whole or not at all (temporary file in the same folder, then os.replace)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -22,7 +22,7 @@ import functools
 from typing import Iterable
 
 from ..core.periods import calendar_period
-from ..reference.plan_rules import ANY_KIND, JINGLE_KIND
+from .plan import ANY_KIND, JINGLE_KIND
 from .instance import Aired, Fixed, Problem, Shortfall, Solution, StationInstance, binds
 from .obligations import month_obligations, segment_window
 

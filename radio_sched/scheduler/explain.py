@@ -161,3 +161,15 @@ def _saturated_max(problem: Problem, sf: Shortfall, airings, candidates=()) -> d
     return None
 
 
+def shortfalls(problem: Problem, airings) -> tuple[Shortfall, ...]:
+    """This month's unmet obligations (never soft rules), counted on the airings themselves."""
+    aired = expand(airings, problem)
+    out = []
+    for ob, req in month_obligations(problem):
+        if ob.soft or req.required == 0:
+            continue
+        planned = sum(1 for a in aired if ob.contains(a.day) and ob.counts(a.slug, a.kind))
+        if planned < req.required:
+            sf = Shortfall(ob.rule, ob.kind, ob.segment, ob.start, ob.end, req.required, planned)
+            out.append(explain(problem, sf, airings))
+    return tuple(out)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
+from .explain import shortfalls
 from .instance import Fixed, Problem, Solution, binds
-from .model import running_order
+from .variables import running_order
 from .obligations import expand, month_obligations
 
 
@@ -52,7 +53,6 @@ def greedy(problem: Problem) -> Solution:
         if chosen:
             slugs = running_order(problem, [s.slug for s in chosen])
             out.append(Fixed(slot.day, slot.session, slugs))
-    from .solve import shortfalls
 
     return Solution(tuple(out), status="greedy", wall_s=time.perf_counter() - t0,
                     shortfalls=shortfalls(problem, out))

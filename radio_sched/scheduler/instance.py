@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..reference.plan_rules import ANY_KIND, JINGLE_KIND, Rule
+from .plan import ANY_KIND, JINGLE_KIND, Rule
 
 
 class Slot(NamedTuple):

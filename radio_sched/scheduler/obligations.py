@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..core.periods import calendar_period
-from ..reference.plan_rules import Rule
+from .plan import Rule
 from .instance import Aired, Fixed, Problem, SegmentInfo, binds
 
 DAY = dt.timedelta(days=1)

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 
-from ..reference.plan_rules import EachSegment, Quota, Rule
+from .plan import EachSegment, Quota, Rule
 from .instance import Aired, Fixed, Limits, Problem, SegmentInfo, Slot
 
 

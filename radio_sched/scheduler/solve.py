@@ -8,10 +8,10 @@ import time
 from ortools.sat.python import cp_model
 
 from ..core.config import SchedulerSettings, SchedulerWeights
-from .explain import explain
-from .instance import Penalty, Problem, Shortfall, Solution
-from .model import Vars, build
-from .obligations import expand, month_obligations
+from .explain import shortfalls
+from .greedy import greedy
+from .instance import Penalty, Problem, Solution
+from .model import build
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,6 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = None, w
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # cannot happen for a well-built model (all-empty is feasible); fall back to the greedy filler
         log.error("CP-SAT returned %s; using the greedy schedule", status)
-        from .greedy import greedy
-
         sol = greedy(problem)
         return Solution(sol.airings, status=f"greedy({status})", wall_s=t2 - t0,
                         shortfalls=sol.shortfalls, stats={"build_s": t1 - t0, "solve_s": t2 - t1})
@@ -67,22 +65,3 @@ def solve(problem: Problem, *, seed: int = 0, time_limit: float | None = None, w
                     stats={"build_s": t1 - t0, "solve_s": t2 - t1, "vars": len(v.x),
                            "obligation_weight": v.obligation_weight, "ceiling": v.ceiling,
                            "deterministic_s": solver.deterministic_time})
-
-
-def shortfalls(problem: Problem, airings) -> tuple[Shortfall, ...]:
-    """This month's unmet obligations (never soft rules), counted on the airings themselves."""
-    aired = expand(airings, problem)
-    out = []
-    for ob, req in month_obligations(problem):
-        if ob.soft or req.required == 0:
-            continue
-        planned = sum(1 for a in aired if ob.contains(a.day) and ob.counts(a.slug, a.kind))
-        if planned < req.required:
-            sf = Shortfall(ob.rule, ob.kind, ob.segment, ob.start, ob.end, req.required, planned)
-            out.append(explain(problem, sf, airings))
-    return tuple(out)
-
-
-def vars_for(problem: Problem, weights: SchedulerWeights | None = None) -> Vars:
-    """The built model, for tests and for explaining which rule paid where."""
-    return build(problem, weights)

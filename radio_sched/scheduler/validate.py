@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..core.i18n import M, Msg
-from ..reference.plan_rules import JINGLE_KIND
+from .plan import JINGLE_KIND
 from .instance import Fixed, Problem, Shortfall, binds
 from .obligations import expand, month_obligations
 

@@ -16,7 +16,7 @@ from ..core.models import Station, User
 from ..core.scopes import parse_scope
 from ..reports.station_month import schedule_document, station_bundles, station_month
 from ..access.users import can_see
-from .app import csrf, error_response
+from .errors import csrf, error_response
 from .common import bearer_grant, db, month_or_404, station_or_404, this_month, who
 from .district import can_manage_job
 from .station import _send_newest

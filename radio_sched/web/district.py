@@ -14,7 +14,8 @@ from ..core.config import local_today
 from ..reference.divisions import stations_in
 from ..core.errors import Conflict, UserError
 from ..core.i18n import get_lang, tr
-from ..jobs.runner import ACTIVE, describe, get_job, recent_jobs, start_process
+from ..jobs.runner import describe, get_job, recent_jobs, start_process
+from ..jobs.locks import ACTIVE
 from ..core.models import Blackout, Unit
 from ..reports.overview import month_status, schedule_versions
 from ..core.periods import Period, PeriodError, parse_date

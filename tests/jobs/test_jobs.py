@@ -1,7 +1,7 @@
 """Background jobs: one per month and scope at a time, progress visible, failures recorded."""
 
 import datetime as dt
-import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,10 +12,8 @@ from radio_sched.core.config import Settings
 from radio_sched.core.db import session_scope
 from radio_sched.core.errors import Conflict, UserError
 from radio_sched.core.i18n import M
-from radio_sched.jobs.runner import (
-    claim, describe, dispose_side_engines, get_job, held, reap_stale, register_kind, run, start,
-    start_process
-)
+from radio_sched.jobs.runner import describe, dispose_side_engines, get_job, held, register_kind, run, start_process
+from radio_sched.jobs.locks import claim, reap_stale
 from radio_sched.core.models import Blackout, Job
 
 
@@ -111,30 +109,38 @@ def test_a_silent_job_is_unlocked(url):
 
 
 @pytest.mark.all_backends
-def test_background_thread_shows_progress_while_the_work_holds_the_database(url):
-    step, go_on = threading.Event(), threading.Event()
-
-    def work(session, progress):
-        progress(1, 4)  # written: nothing holds the database yet
-        step.set()
-        go_on.wait(10)
-        # now this transaction writes (and on SQLite holds the write lock until it ends):
-        session.add(Blackout(scope="province", date_from=dt.date(2024, 3, 9),
-                             date_to=dt.date(2024, 3, 9), session="", reason="x"))
-        session.flush()
-        progress(3, 4)  # cannot be written now; must not wait for the lock nor fail the job
-        return {"ok": True}
-
-    job_id, thread = start(url, "plan", "2024-03", "district:436", work, created_by="d436")
-    assert step.wait(10)
-    seen = describe(job(url, job_id), "en")
+def test_a_job_process_shows_progress_while_its_work_holds_the_database(url, kinds, tmp_path):
+    gate = tmp_path / "gate"
+    job_id, proc = start_process(settings_for(url, tmp_path), "step_at_gate", "2024-03",
+                                 "district:436", params={"gate": str(gate), "write": True},
+                                 created_by="d436")
+    wait_for_file(tmp_path / "gate.step")
+    seen = wait_for_progress(url, job_id, 1)
     assert (seen["status"], seen["progress"], seen["total"], seen["percent"]) == ("running", 1, 4, 25)
     with pytest.raises(Conflict):
         claim(url, "render", "2024-03", "district:436")
-    go_on.set()
-    thread.join(20)
+    gate.touch()
+    assert proc.wait(60) == 0
     done = job(url, job_id)
     assert (done.status, done.progress, done.total, done.result["ok"]) == ("done", 4, 4, True)
+
+
+def wait_for_file(path, limit_s=60):
+    end = time.monotonic() + limit_s
+    while not path.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert path.exists(), path
+
+
+def wait_for_progress(url, job_id, done, limit_s=20):
+    """A progress report is written when the database is free, else by the heartbeat: wait for it."""
+    end = time.monotonic() + limit_s
+    while time.monotonic() < end:
+        seen = describe(job(url, job_id), "en")
+        if seen["progress"] == done:
+            return seen
+        time.sleep(0.05)
+    return describe(job(url, job_id), "en")
 
 
 @pytest.mark.all_backends
@@ -160,7 +166,7 @@ def kinds(monkeypatch):
     """Job kinds from tests/web/jobwork.py, importable by the job process."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setattr(jobs_module, "KINDS", {})
-    for name in ("close_stations", "wait_at_gate", "refuse"):
+    for name in ("close_stations", "wait_at_gate", "refuse", "step_at_gate"):
         register_kind(name, f"tests.web.jobwork:{name}")
 
 

@@ -80,7 +80,8 @@ def test_render_refuses_a_month_without_schedule(runner, tiny, tmp_path, session
 def test_render_takes_the_webs_job_lock(runner, month, settings, db_url):
     """A web plan of the province holds March: rendering a district of it is refused (exit 3) and
     writes nothing; once the job ends, the render runs and its job row shows it."""
-    from radio_sched.jobs.runner import claim, dispose_side_engines, run
+    from radio_sched.jobs.runner import dispose_side_engines, run
+    from radio_sched.jobs.locks import claim
 
     paths = ["--library", str(settings.library_root), "--schedules", str(settings.schedules_root)]
     web = claim(db_url, "plan", "2024-03", "province", created_by="so")

@@ -100,7 +100,8 @@ def test_plan_takes_the_webs_job_lock(province, runner, db_url):
     """A web job holding the month of a district: the command line refuses (exit 3, the Conflict
     code) and stores nothing; the district's neighbour plans meanwhile; once free, it plans."""
     from radio_sched.core.db import session_scope
-    from radio_sched.jobs.runner import claim, dispose_side_engines, recent_jobs, run
+    from radio_sched.jobs.runner import dispose_side_engines, recent_jobs, run
+    from radio_sched.jobs.locks import claim
     from radio_sched.core.models import Schedule
 
     web = claim(db_url, "render", "2024-03", "district:436", created_by="d436")

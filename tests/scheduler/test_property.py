@@ -4,7 +4,7 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from radio_sched.reference.plan_rules import EachSegment, Quota, Rule
+from radio_sched.scheduler.plan import EachSegment, Quota, Rule
 from radio_sched.scheduler.greedy import greedy
 from radio_sched.scheduler.instance import Aired, Fixed, Limits, Problem, SegmentInfo, Slot
 from radio_sched.scheduler.solve import solve

@@ -15,7 +15,8 @@ from werkzeug.security import generate_password_hash
 from radio_sched.production.catalogue import add_segments, specs_from_files
 from radio_sched.core.config import Settings
 from radio_sched.core.db import session_scope
-from radio_sched.jobs.runner import ACTIVE, claim, dispose_side_engines, get_job
+from radio_sched.jobs.runner import dispose_side_engines, get_job
+from radio_sched.jobs.locks import ACTIVE, claim
 from radio_sched.core.models import User
 from radio_sched.reference.plan_rules import load_rules, preset_rules_text
 from radio_sched.reference.session_templates import import_sessions

@@ -7,16 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from radio_sched.core.db import session_scope
 from radio_sched.reference.divisions import station_by_code
-from radio_sched.jobs.runner import start
+from radio_sched.core.config import Settings
+from radio_sched.jobs import runner
 from radio_sched.core.models import Bundle, Job
 
 from . import browser
@@ -25,6 +26,9 @@ from .conftest import PASSWORD
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not browser.available(), reason="needs Debian's chromium and "
                                  "chromium-driver (scripts/setup.sh --test installs them)")]
+
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -149,19 +153,21 @@ def test_link_download_report_and_overview(live, chrome, site):
     assert first.startswith("Thành phố Hà Tĩnh 2 2 0 1 1 1"), first
 
 
-def test_job_page_follows_progress(live, chrome, site):
-    step, go_on = threading.Event(), threading.Event()
-
-    def work(session, progress):
-        progress(1, 4)
-        step.set()
-        go_on.wait(30)
-        progress(4, 4)
-        return {"schedule_version": 2}
-
+def test_job_page_follows_progress(live, chrome, site, monkeypatch, tmp_path):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the job process imports tests/web/jobwork.py
+    monkeypatch.setattr(runner, "KINDS", {})
+    runner.register_kind("step_at_gate", "tests.web.jobwork:step_at_gate")
+    gate = tmp_path / "gate"
+    settings = Settings(db_url=site.db_url, schedules_root=tmp_path / "sch",
+                        library_root=tmp_path / "lib")
     sign_in(chrome, live.url, "d440")
-    job_id, thread = start(site.db_url, "plan", "2024-03", "district:440", work, created_by="d440")
-    assert step.wait(10)
+    job_id, proc = runner.start_process(settings, "step_at_gate", "2024-03", "district:440",
+                                        params={"gate": str(gate),
+                                                "result": {"schedule_version": 2}},
+                                        created_by="d440")
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "gate.step").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     # a progress report is written when the database is free, else by the heartbeat: wait for it
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -171,12 +177,12 @@ def test_job_page_follows_progress(live, chrome, site):
         time.sleep(0.1)
     chrome.get(f"{live.url}/jobs/{job_id}")
     assert by_id(chrome, "job-count").text == "1/4"
-    go_on.set()
+    gate.touch()
     finished_job_page(chrome)
     assert by_id(chrome, "job-status").text == "đã xong"
     assert by_id(chrome, "job-count").text == "4/4"
     assert by_id(chrome, "job-progress").get_attribute("value") == "100"
-    thread.join(10)
+    assert proc.wait(30) == 0
 
 
 # --- the main path: upload, plan, render, download, overview -----------------------------------

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from radio_sched.core.db import session_scope
-from radio_sched.jobs.runner import claim, recent_jobs, run
+from radio_sched.jobs.runner import recent_jobs, run
+from radio_sched.jobs.locks import claim
 from radio_sched.core.models import Bundle, Job, Schedule, Segment
 
 from ..production.helpers import make_audio

@@ -138,7 +138,7 @@ def test_who_may_start_district_work(app, site, principal, tmp_path):
     check, and no process starts; a refused one never gets there."""
     import io
 
-    from radio_sched.jobs.runner import claim
+    from radio_sched.jobs.locks import claim
     from radio_sched.core.models import Job
 
     for district in STATIONS.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Vars
+from ..variables import Vars
 from ..obligations import obligations, requirement
 from . import obligation
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..instance import binds
-from ..model import Vars
+from ..variables import Vars
 
 
 def build(v: Vars) -> None:

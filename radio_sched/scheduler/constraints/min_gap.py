@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..instance import binds
-from ..model import Vars
+from ..variables import Vars
 
 
 def gap_of(v: Vars, kind: str) -> int | None:

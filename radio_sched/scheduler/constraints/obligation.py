@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Term, Vars
+from ..variables import Term, Vars
 from ..obligations import Obligation, Requirement
 
 
