@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,10 +11,9 @@ from ..core.csvio import write_csv
 from ..reference.divisions import stations_in
 from ..core.errors import NotFound
 from ..core.i18n import M, get_lang
-from ..core.models import Airing, AiringItem, Schedule, ScheduleStation, Segment
+from ..core.models import Schedule, ScheduleStation
 from ..core.periods import Period
-from .schedules import current_schedule_ids
-from .instances import CHUNK
+from .schedules import current_schedule_ids, read_airings
 from ..core.scopes import PROVINCE, Scope
 
 FORMAT = "radio-sched.schedule/1"
@@ -66,30 +64,12 @@ def month_schedule(session: Session, month: Period, scope: Scope | None = None, 
 
 
 def _airings(session: Session, current: dict[int, int]) -> dict[int, list[dict]]:
-    by_schedule: dict[int, list[int]] = defaultdict(list)
-    for sid, sch in current.items():
-        by_schedule[sch].append(sid)
-    out: dict[int, list[dict]] = defaultdict(list)
-    for sch, sids in by_schedule.items():
-        for n in range(0, len(sids), CHUNK):
-            rows = session.execute(
-                select(Airing.id, Airing.station_id, Airing.date, Airing.session, Airing.start,
-                       Airing.capacity_s, Segment.slug, Segment.sha256, AiringItem.kind,
-                       AiringItem.duration_s)
-                .join(AiringItem, AiringItem.airing_id == Airing.id)
-                .join(Segment, Segment.id == AiringItem.segment_id)
-                .where(Airing.schedule_id == sch, Airing.station_id.in_(sids[n:n + CHUNK]))
-                .order_by(Airing.station_id, Airing.date, Airing.start, Airing.session,
-                          AiringItem.position))
-            last = None
-            for aid, sid, day, sess, start, cap, slug, sha, kind, dur in rows:
-                if aid != last:
-                    out[sid].append({"date": day.isoformat(), "session": sess, "start": start,
-                                     "capacity_s": cap, "items": []})
-                    last = aid
-                out[sid][-1]["items"].append({"segment": slug, "sha256": sha, "kind": kind,
-                                              "duration_s": round(dur, 3)})
-    return out
+    return {sid: [{"date": a.date.isoformat(), "session": a.session, "start": a.start,
+                   "capacity_s": a.capacity_s,
+                   "items": [{"segment": i.slug, "sha256": i.sha256, "kind": i.kind,
+                              "duration_s": round(i.duration_s, 3)} for i in a.items]}
+                  for a in stored]
+            for sid, stored in read_airings(session, current).items()}
 
 
 def _shortfalls(session: Session, current: dict[int, int]) -> dict[int, list[dict]]:

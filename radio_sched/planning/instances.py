@@ -14,12 +14,12 @@ from ..reference.blackouts import is_off_air
 from ..reference.divisions import stations_in
 from ..core.errors import UserError
 from ..core.i18n import M
-from ..core.models import Airing, AiringItem, Blackout, Segment, SessionTemplate, Station
+from ..core.models import Blackout, Segment, SessionTemplate, Station
 from ..reports.outcomes import outcomes, presumed_aired
 from ..core.periods import Period
 from ..scheduler.plan import JINGLE_KIND, PlanRules
 from ..reference.plan_rules import active_plan
-from .schedules import current_schedule_ids
+from .schedules import current_schedule_ids, read_airings
 from ..core.scopes import PROVINCE, Scope, parse_scope
 from ..reference.session_templates import airs_on, station_sessions
 from ..scheduler.instance import (
@@ -28,7 +28,6 @@ from ..scheduler.instance import (
 from ..scheduler.obligations import horizon
 
 DAY = dt.timedelta(days=1)
-CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
 
 # Plain per-station inputs that callers (re-planning, as-run) may build or substitute:
 #   history:   {station_id: [(date, session, segment slug, kind), ...]}   airings before the month
@@ -237,27 +236,12 @@ def stored_airings(session: Session, schedule_of: Mapping[int, int]
     """{station id: airings} and {station id: pinned airings} of the given schedule per station."""
     airings: dict[int, list[Fixed]] = defaultdict(list)
     pinned: dict[int, list[Fixed]] = defaultdict(list)
-    by_schedule: dict[int, list[int]] = defaultdict(list)
-    for station_id, schedule_id in schedule_of.items():
-        by_schedule[schedule_id].append(station_id)
-    for schedule_id, sids in by_schedule.items():
-        for n in range(0, len(sids), CHUNK):
-            rows = session.execute(
-                select(Airing.id, Airing.station_id, Airing.date, Airing.session, Airing.start,
-                       Airing.pinned, AiringItem.position, Segment.slug)
-                .join(AiringItem, AiringItem.airing_id == Airing.id)
-                .join(Segment, Segment.id == AiringItem.segment_id)
-                .where(Airing.schedule_id == schedule_id, Airing.station_id.in_(sids[n:n + CHUNK]))
-                .order_by(Airing.station_id, Airing.date, Airing.start, Airing.session,
-                          AiringItem.position))
-            current: dict[int, tuple] = {}
-            for aid, sid, day, sess, _start, pin, _pos, slug in rows:
-                current.setdefault(aid, (sid, day, sess, pin, []))[4].append(slug)
-            for sid, day, sess, pin, slugs in current.values():
-                f = Fixed(day, sess, tuple(slugs))
-                airings[sid].append(f)
-                if pin:
-                    pinned[sid].append(f)
+    for sid, stored in read_airings(session, schedule_of).items():
+        for a in stored:
+            f = Fixed(a.date, a.session, a.slugs)
+            airings[sid].append(f)
+            if a.pinned:
+                pinned[sid].append(f)
     return dict(airings), dict(pinned)
 
 

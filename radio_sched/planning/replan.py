@@ -29,7 +29,7 @@ from ..reports.outcomes import Outcome, outcomes, presumed_aired
 from ..core.periods import Period
 from .pipeline import STEPS, solve_month, solver_status, store_version
 from ..core.progress import Stages
-from .schedules import current_schedule_ids
+from .schedules import CHUNK, current_schedule_ids
 from . import instances as bridge
 from ..scheduler.obligations import Obligation
 from .store import shortfall_dict
@@ -207,9 +207,9 @@ def _refuse_reports_after(session: Session, stations: list[Station], day: dt.dat
     """Days already reported have been broadcast: they cannot be planned again."""
     ids = [s.id for s in stations]
     found = []
-    for n in range(0, len(ids), bridge.CHUNK):
+    for n in range(0, len(ids), CHUNK):
         found += session.execute(select(AsRun.station_id, AsRun.date).where(
-            AsRun.station_id.in_(ids[n:n + bridge.CHUNK]), AsRun.date >= day,
+            AsRun.station_id.in_(ids[n:n + CHUNK]), AsRun.date >= day,
             AsRun.date <= month.end).order_by(AsRun.date.desc()).limit(MAX_LISTED)).all()
     if found:
         codes = {s.id: s.code for s in stations}

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from ..core.i18n import using_lang
 from ..core.models import Airing, AiringItem, Schedule, ScheduleStation
-from .instances import CHUNK, MonthInstance
+from .instances import MonthInstance
+from .schedules import CHUNK
 from ..scheduler.explain import reason
 from ..scheduler.instance import Fixed, Shortfall, Solution
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from radio_sched.core.models import Airing, Schedule, ScheduleStation, Station
-from radio_sched.planning.schedules import current_airings, current_schedule_ids
+from radio_sched.planning.schedules import current_schedule_ids, station_airings
 
 pytestmark = pytest.mark.all_backends
 
@@ -31,5 +31,6 @@ def test_newest_version_covering_each_station(tiny):
     cur = current_schedule_ids(tiny, "2024-03")
     assert cur == {ids[0]: b, ids[1]: b, ids[2]: a, ids[3]: a, ids[4]: a}
     assert current_schedule_ids(tiny, "2024-03", [ids[3]]) == {ids[3]: a}
-    assert [x.schedule_id for x in current_airings(tiny, "2024-03", ids[0])] == [b]
-    assert current_airings(tiny, "2024-05", ids[0]) == []
+    current = current_schedule_ids(tiny, "2024-03", [ids[0]])[ids[0]]
+    assert [x.schedule_id for x in station_airings(tiny, current, ids[0])] == [b]
+    assert current_schedule_ids(tiny, "2024-05", [ids[0]]) == {}
