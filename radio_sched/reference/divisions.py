@@ -230,7 +230,9 @@ def _code_by_name(session: Session, level: str, ref: str, on, until) -> str:
     return codes[0]
 
 
-_PREFIXES = ("xã ", "phường ", "thị trấn ", "huyện ", "thị xã ", "thành phố ", "quận ", "tỉnh ")
+# unit types written before a name; "đặc khu" (special zone) is a commune-level type since July 2025
+_PREFIXES = ("xã ", "phường ", "thị trấn ", "đặc khu ", "huyện ", "thị xã ", "thành phố ", "quận ",
+             "tỉnh ")
 
 
 def _same_name(unit: Unit, wanted: str) -> bool:

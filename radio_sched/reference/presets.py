@@ -44,6 +44,10 @@ PRESETS = {
         Preset("vietnam-2024", "vietnam_divisions_3tier.csv", BEGINNING,
                REORGANISATION - dt.timedelta(days=1), ("ha_tinh_2024_rules.toml",),
                "the whole country before July 2025 (10,051 communes), for scale tests"),
+        Preset("vietnam-2025", "vietnam_divisions_2tier.csv", REORGANISATION, END_OF_TIME,
+               ("ha_tinh_2025_rules.toml",),
+               "the whole country from July 2025 (34 provinces, 3,321 communes), no district level; "
+               "for scale tests"),
     ]
 }
 

@@ -64,6 +64,54 @@ def test_national_file_loads_10051_stations(session):
     assert count(session, Unit, Unit.level == "province") == 63
 
 
+@pytest.mark.slow
+def test_national_2025_file_loads_3321_stations_in_34_provinces(session):
+    apply_preset(session, "vietnam-2025")
+    assert count(session, Station) == 3321
+    assert count(session, Unit, Unit.level == "province") == 34
+    assert count(session, Unit, Unit.level == "district") == 0
+    types = dict(session.execute(select(Unit.unit_type, func.count()).where(
+        Unit.level == "commune").group_by(Unit.unit_type)).all())
+    assert types == {"xã": 2621, "phường": 687, "đặc khu": 13}
+    assert len(stations_in(session, Scope("province", "42"), on=dt.date(2025, 8, 1))) == 69
+    assert resolve_scope(session, "commune:Phú Quốc") == Scope("commune", "31078")
+    assert resolve_scope(session, "commune:Đặc khu Côn Đảo") == Scope("commune", "26732")
+
+
+@pytest.mark.slow
+def test_national_2024_and_2025_codes_are_resolved_by_date(session):
+    apply_preset(session, "vietnam-2024")
+    apply_preset(session, "vietnam-2025")
+    assert len(stations_in(session, PROVINCE, on=dt.date(2024, 3, 1))) == 10051
+    assert len(stations_in(session, PROVINCE, on=dt.date(2025, 9, 1))) == 3321
+    # 31078 was Phường Dương Đông (Thành phố Phú Quốc, district 911) and is now Đặc khu Phú Quốc
+    with pytest.raises(UserError, match="31078"):
+        station_by_code(session, "31078")
+    after = station_by_code(session, "31078", on=dt.date(2025, 8, 1))
+    assert (after.name, after.district_code) == ("Đặc khu Phú Quốc", None)
+    before = station_by_code(session, "31078", on=dt.date(2024, 3, 1))
+    assert (before.name, before.district_code) == ("Phường Dương Đông", "911")
+    assert resolve_scope(session, "commune:Phú Quốc", on=dt.date(2025, 8, 1)) == Scope("commune", "31078")
+    # provinces outlive the reorganisation: 63 rows, 34 of them valid after it
+    assert count(session, Unit, Unit.level == "province") == 63
+    day = dt.date(2025, 9, 1)
+    assert count(session, Unit, Unit.level == "province", Unit.valid_from <= day,
+                 Unit.valid_until >= day) == 34
+
+
+def test_dac_khu_is_named_like_xa_and_phuong(session, tmp_path):
+    load_divisions(session, write(tmp_path / "d.csv", (
+        "province_code,province_name,commune_code,commune_name,commune_type\n"
+        "91,An Giang,31078,Đặc khu Phú Quốc,đặc khu\n"
+        "91,An Giang,31105,Đặc khu Thổ Châu,đặc khu\n"
+        "91,An Giang,30307,Phường Long Xuyên,phường\n")))
+    for text in ("commune:Đặc khu Phú Quốc", "commune:đặc khu phú quốc", "commune:Phú Quốc"):
+        assert resolve_scope(session, text) == Scope("commune", "31078")
+    assert resolve_scope(session, "commune:Long Xuyên") == Scope("commune", "30307")
+    with pytest.raises(NotFound):
+        resolve_scope(session, "commune:Khu Phú Quốc")
+
+
 def test_names_are_stored_nfc_even_from_nfd_bom_crlf(session, tmp_path):
     import unicodedata
 

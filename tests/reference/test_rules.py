@@ -29,6 +29,8 @@ def test_2025_plan_has_no_district_rule():
     plan = parse_rules((DATA / "ha_tinh_2025_rules.toml").read_text())
     assert plan.year == 2025
     assert "district_episode" not in {r.kind for r in plan.rules}
+    # from 2025 the Department of Science and Technology issues the reports
+    assert plan.issuer == "Sở Khoa học và Công nghệ tỉnh Hà Tĩnh"
 
 
 BAD = """
