@@ -1,0 +1,1 @@
+"""Audio production: segments, loudness, session rendering, bundles, speech."""
