@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 want=(ffmpeg espeak-ng sox)          # ffmpeg brings ffprobe, which pydub needs for MP3
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(chromium chromium-driver postgresql)
+  want+=(chromium chromium-driver postgresql liquidsoap)   # liquidsoap: the bundles' phat.liq is checked and played
 fi
 
 missing=()
