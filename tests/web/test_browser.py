@@ -155,7 +155,7 @@ def test_link_download_report_and_overview(live, chrome, site):
 
 def test_job_page_follows_progress(live, chrome, site, monkeypatch, tmp_path):
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the job process imports tests/web/jobwork.py
-    monkeypatch.setattr(runner, "KINDS", {})
+    monkeypatch.setattr(runner, "REGISTERED", {})
     runner.register_kind("step_at_gate", "tests.web.jobwork:step_at_gate")
     gate = tmp_path / "gate"
     settings = Settings(db_url=site.db_url, schedules_root=tmp_path / "sch",
