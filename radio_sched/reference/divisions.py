@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..core.config import DATA_DIR
@@ -314,10 +314,11 @@ def scope_labels(session: Session, scopes, *, on: dt.date | None = None,
         if key not in units or on is None or _overlaps(u, on, until or on) or not _overlaps(
                 units[key], on, until or on):
             units[key] = u
-    names = defaultdict(int)
-    for u in units.values():
-        names[(u.level, u.name)] += 1
-    parents = district_names(session) if any(n > 1 for n in names.values()) else {}
+    shared = {(level, name) for level, name, n in session.execute(  # names several units bear
+        select(Unit.level, Unit.name, func.count(distinct(Unit.code)))
+        .where(Unit.name.in_({u.name for u in units.values()}), _valid_on(Unit, on, until))
+        .group_by(Unit.level, Unit.name)) if n > 1}
+    parents = district_names(session) if shared else {}
     out = {}
     for text, sc in wanted.items():
         u = units.get((sc.level, sc.code)) if sc.code else None
@@ -326,7 +327,7 @@ def scope_labels(session: Session, scopes, *, on: dt.date | None = None,
         elif u is None:
             out[text] = tr("{level} code {code}", "{level} mã {code}", level=level_name(sc.level),
                            code=sc.code)
-        elif names[(u.level, u.name)] > 1 and u.district_code in parents:
+        elif (u.level, u.name) in shared and u.district_code in parents:
             out[text] = f"{u.name} ({parents[u.district_code]})"
         else:
             out[text] = u.name
