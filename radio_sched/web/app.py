@@ -57,9 +57,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(t=tr, lang=get_lang, csrf_field=_csrf_field)
     register_errors(app)
 
-    from . import api, auth, coverage, department, district, station
+    from . import admin, api, auth, coverage, department, district, station
 
-    for module in (auth, station, district, department, coverage, api):
+    for module in (auth, station, district, department, coverage, api, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself when a browser cookie (not a token) is used
     from ..jobs.kinds import register as register_job_kinds

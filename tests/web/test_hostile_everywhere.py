@@ -63,7 +63,8 @@ def test_markup_is_text_on_every_page_and_report(app, planted):
     assert shown >= 10  # the planted text really is on the pages, escaped
 
 
-POST_ARGS = {"month": "2024-03", "token_id": 1, "blackout_id": 1}
+POST_ARGS = {"month": "2024-03", "token_id": 1, "blackout_id": 1, "year": 2024, "template_id": 1,
+             "user_id": 1, "segment_id": 1}
 
 
 def post_urls(app, site):
