@@ -78,6 +78,8 @@ def test_the_department_plans_its_69_communes_on_the_province_page(client_of):
     # an account of that province alone may too; /province/42/ opens on a month it plans
     assert client_of("so42").get(PAGE).status_code == 200
     assert so.get("/province/042/2025-09/").status_code == 200
+    landing = so.get("/province/42/")
+    assert landing.status_code == 302 and landing.headers["Location"].startswith("/province/42/")
 
 
 def test_a_province_with_districts_that_month_keeps_the_district_pages(client_of):
