@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,7 +43,7 @@ def _local(moment: dt.datetime | None) -> str:
         zone: dt.tzinfo = ZoneInfo(TIMEZONE)
     except Exception:  # noqa: BLE001 - no tz database: Vietnam keeps UTC+7 without DST
         zone = dt.timezone(dt.timedelta(hours=7))
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(zone).strftime("%H:%M %d/%m/%Y")
+    return moment.replace(tzinfo=dt.UTC).astimezone(zone).strftime("%H:%M %d/%m/%Y")
 
 
 def _month(label: str | None) -> str:

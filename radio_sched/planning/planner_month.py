@@ -252,5 +252,6 @@ def _kinds(session: Session, period: Period, level: str) -> list[str]:
     return sorted({r.kind for r in rules.rules if r.kind != "*"} | {"jingle"})
 
 
-__all__ = ["Planner", "PlannerMonth", "DepartmentMonth", "department_month", "ReplanDay", "find_planner", "planners_in", "may_plan",
-           "planner_month", "planner_stations", "replan_day", "closes", "within"]
+__all__ = ["DepartmentMonth", "Planner", "PlannerMonth", "ReplanDay", "closes", "department_month",
+           "find_planner", "may_plan", "planner_month", "planner_stations", "planners_in",
+           "replan_day", "within"]

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import shutil
-import zipfile
 
 import pytest
 from sqlalchemy import select
@@ -16,16 +14,18 @@ from sqlalchemy import select
 from radio_sched.core.config import Settings
 from radio_sched.core.db import session_scope
 from radio_sched.core.models import Bundle, Job, User
+from radio_sched.jobs.runner import dispose_side_engines
 from radio_sched.production.catalogue import add_segments, specs_from_files
 from radio_sched.reference.divisions import station_by_code
 from radio_sched.reference.presets import apply_preset
 from radio_sched.reference.session_templates import import_sessions
-from radio_sched.jobs.runner import dispose_side_engines
 from radio_sched.web import create_app
 
 from . import browser
 from .conftest import password_hash
-from .test_browser import by_id, chrome, click_and_load, run_job_from, set_date, sign_in, wait_for
+from .test_browser import (
+    by_id, chrome, click_and_load, download_manifest, run_job_from, set_date, sign_in, upload_one
+)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not browser.available(), reason="needs Debian's chromium and "
@@ -81,12 +81,9 @@ def test_the_department_runs_september_2025_for_its_69_communes(live_two_tier, c
     assert len(chrome.find_elements(By.CSS_SELECTOR, "#stations tbody tr")) == 69
 
     # the province's thematic program for September: real audio made by the test
-    by_id(chrome, "upload-files").send_keys(str(web_audio["episode"]))
     assert by_id(chrome, "upload-kind").get_attribute("value") == "provincial_program"
-    by_id(chrome, "upload-title").send_keys("Chương trình CCHC tháng 9")
-    set_date(chrome, "upload-from", "2025-09-01")
-    set_date(chrome, "upload-until", "2025-09-30")
-    summary = run_job_from(chrome, "upload-submit")
+    summary = upload_one(chrome, web_audio["episode"], "Chương trình CCHC tháng 9", "2025-09-01",
+                         "2025-09-30")
     assert "Mục phát: thêm 1, thay 0" in summary and "chuyen-muc-cchc-so-9" in summary
 
     # plans and renders the month for the 69 communes
@@ -122,20 +119,16 @@ def test_the_department_runs_september_2025_for_its_69_communes(live_two_tier, c
     click_and_load(chrome, by_id(chrome, "job-back"))
     click_and_load(chrome, by_id(chrome, "stations").find_element(By.LINK_TEXT, "Phường Sông Trí"))
     assert chrome.current_url == base + "/station/18754/2025-09/"
-    by_id(chrome, "download").click()
-    done = wait_for(lambda: [p for p in chrome.downloads.iterdir() if p.suffix == ".zip"], 60)
-    assert done[0].name == "Phường Sông Trí (18754) 2025-09 v2.zip"
+    zipped, manifest = download_manifest(chrome)
+    assert zipped.name == "Phường Sông Trí (18754) 2025-09 v2.zip"
     with session_scope(url) as s:
         st = station_by_code(s, "18754", on=dt.date(2025, 9, 1))
         row = s.scalar(select(Bundle).where(Bundle.station_id == st.id, Bundle.month == "2025-09")
                        .order_by(Bundle.version.desc()).limit(1))
         expected = (row.sha256, row.size)
         jobs = [(j.kind, j.status, j.scope) for j in s.scalars(select(Job).order_by(Job.id))]
-    data = done[0].read_bytes()
+    data = zipped.read_bytes()
     assert (hashlib.sha256(data).hexdigest(), len(data)) == expected
-    with zipfile.ZipFile(done[0]) as z:
-        manifest = json.loads(z.read(next(n for n in z.namelist() if n.endswith("manifest.json"))))
-        assert z.testzip() is None
     assert (manifest["format"], manifest["station"], manifest["month"]) == (
         "radio-sched.bundle/1", "18754", "2025-09")
     assert (manifest["bundle_version"], manifest["schedule_version"]) == (2, 2)
