@@ -78,6 +78,9 @@ def test_the_department_plans_its_69_communes_on_the_province_page(client_of):
     # an account of that province alone may too; /province/42/ opens on a month it plans
     assert client_of("so42").get(PAGE).status_code == 200
     assert so.get("/province/042/2025-09/").status_code == 200
+    coverage = text_of(so.get("/department/2025-Q3/coverage"))
+    assert 'href="/department/2025-Q2/coverage" rel="prev"' in coverage
+    assert 'href="/department/2025-Q4/coverage" rel="next"' in coverage
     landing = so.get("/province/42/")
     assert landing.status_code == 302 and landing.headers["Location"].startswith("/province/42/")
 
@@ -173,3 +176,12 @@ def test_the_replan_day_follows_the_last_report(both):
         none = replan_day(s, stations, month, past)
         assert none.day is None and none.last_report == dt.date(2025, 9, 30)
         assert "Không còn ngày nào của tháng 2025-09 để lập lại lịch" in none.why_not.render("vi")
+
+
+def test_adjacent_periods_of_every_kind():
+    from radio_sched.core.periods import adjacent, parse_period
+
+    assert [adjacent(parse_period(p)) for p in ("2025-01", "2025-12", "2025-Q1", "2025-Q4",
+                                                "2025-H1", "2025-H2", "2025")] == [
+        ("2024-12", "2025-02"), ("2025-11", "2026-01"), ("2024-Q4", "2025-Q2"),
+        ("2025-Q3", "2026-Q1"), ("2024-H2", "2025-H2"), ("2025-H1", "2026-H1"), ("2024", "2026")]
