@@ -3,15 +3,13 @@ a segment's audio replaced in a job, as 'radio-sched segments add --replace' doe
 
 from __future__ import annotations
 
-import subprocess
-import threading
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from ...core.errors import Conflict, UserError
 from ...core.models import BEGINNING, END_OF_TIME, Segment
 from ...jobs.kinds import discard_upload, upload_specs
-from ...jobs.runner import start_process
+from ...jobs.launch import launch
 from ...jobs.uploads import save_upload
 from ...production.catalogue import list_segments
 from ...reference.rule_words import kind_name
@@ -58,7 +56,8 @@ def replace(segment_id: int):
     try:
         upload_specs(db(), settings(), g.user, params)  # the quick checks, at once
         db().rollback()
-        job_id = _launch(seg.scope, params)
+        job_id = launch(settings(), "segments", None, seg.scope, params=params,
+                        created_by=g.user.username, web=web_settings())
     except UserError as exc:
         discard_upload(settings(), params["upload"])
         db().rollback()
@@ -67,7 +66,7 @@ def replace(segment_id: int):
     except BaseException:
         discard_upload(settings(), params["upload"])
         raise
-    return redirect(url_for("district.job", job_id=job_id))
+    return redirect(url_for("jobs.page", job_id=job_id))
 
 
 def _fields(seg: Segment) -> dict[str, str]:
@@ -76,14 +75,3 @@ def _fields(seg: Segment) -> dict[str, str]:
             "valid_from": "" if seg.valid_from == BEGINNING else seg.valid_from.isoformat(),
             "valid_until": "" if seg.valid_until == END_OF_TIME else seg.valid_until.isoformat(),
             "topics": seg.topics, "language": seg.language, "producer": seg.producer}
-
-
-def _launch(scope: str, params: dict) -> int:
-    job_id, proc = start_process(settings(), "segments", None, scope, params=params,
-                                 created_by=g.user.username, web=web_settings())
-    threading.Thread(target=_reap, args=(proc,), name=f"reap-job-{job_id}", daemon=True).start()
-    return job_id
-
-
-def _reap(proc: subprocess.Popen) -> None:
-    proc.wait()  # someone must wait for the process, or it lingers as a zombie once it ends
