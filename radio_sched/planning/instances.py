@@ -14,7 +14,7 @@ from ..reference.blackouts import is_off_air
 from ..reference.divisions import stations_in
 from ..core.errors import UserError
 from ..core.i18n import M
-from ..core.models import Blackout, Segment, SessionTemplate, Station
+from ..core.models import Blackout, Schedule, Segment, SessionTemplate, Station
 from ..reports.outcomes import outcomes, presumed_aired
 from ..core.periods import Period
 from ..scheduler.plan import JINGLE_KIND, PlanRules
@@ -101,11 +101,11 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
                 history: History | None = None, pinned: Airings | None = None,
                 freeze_before: dt.date | None = None, reference: Airings | None = None,
                 station_ids: Sequence[int] | None = None, progress=None,
-                freeze_at: tuple[dt.date, str] | None = None) -> MonthInstance:
+                freeze_at: Mapping[int, tuple[dt.date, str]] | None = None) -> MonthInstance:
     """Read everything a month's plan needs for the stations in scope into plain problems;
-    progress(done, total) counts the stations built. freeze_at (day, "HH:MM"): the sessions of
-    that day starting before that time keep what `pinned` gives them (or stay empty), the later
-    ones are free: a freeze by session start."""
+    progress(done, total) counts the stations built. freeze_at {station id: (day, "HH:MM")}: the
+    sessions of that day starting before that time keep what `pinned` gives them (or stay
+    empty), the later ones are free: a freeze by session start."""
     scope = scope or PROVINCE
     plan_row, plan = active_plan(session, month.start.year)
     stations = stations_in(session, scope, on=month.start, until=month.end)
@@ -166,8 +166,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
             slot_cache[key] = tuple(_off_air(days, closed) for days in open_cache[base])
         slots, future = slot_cache[key]
         pins = tuple(_fixed(pinned.get(st.id, ()))) if pinned else ()
-        if freeze_at is not None:
-            pins = _frozen_until(pins, slots, *freeze_at)
+        if freeze_at and st.id in freeze_at:
+            pins = _frozen_until(pins, slots, *freeze_at[st.id])
         if pins:
             slots, seg_list = _with_pins(session, pins, slots, seg_list, chosen, meta)
         ref = tuple(_fixed(reference.get(st.id, ()))) if reference is not None else None
@@ -210,6 +210,19 @@ def _off_air(slots: tuple[Slot, ...], offs: list[tuple]) -> tuple[Slot, ...]:
 
 def _fixed(rows: Iterable[tuple]) -> list[Fixed]:
     return sorted(Fixed(r[0], r[1], tuple(r[2])) for r in rows)
+
+
+def started_before_of(session: Session, current: Mapping[int, int],
+                      frozen: Mapping[int, tuple[dt.date, bool]]) -> dict[int, tuple[dt.date, str]]:
+    """{station id: (day, "HH:MM")} of the stations whose own current version is a re-plan that
+    kept the sessions of its first day that had started (stats "started_before")."""
+    own = {current[sid] for sid, (_, mine) in frozen.items() if mine and sid in current}
+    if not own:
+        return {}
+    at = {sch_id: stats.get("started_before") for sch_id, stats in session.execute(
+        select(Schedule.id, Schedule.stats).where(Schedule.id.in_(own)))}
+    return {sid: (day, at[current[sid]]) for sid, (day, mine) in frozen.items()
+            if mine and at.get(current.get(sid))}
 
 
 def _frozen_until(pins: tuple[Fixed, ...], slots: tuple[Slot, ...], day: dt.date, at: str

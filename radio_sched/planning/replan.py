@@ -106,7 +106,8 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
     solved = solve_month(session, month, scope, steps, seed=seed, time_limit=time_limit, jobs=jobs,
                          workers=workers, pinned=pinned, freeze_before=replan_from,
                          reference=reference, station_ids=ids,
-                         freeze_at=(replan_from, started_before) if started_before else None)
+                         freeze_at={sid: (replan_from, started_before) for sid in ids}
+                         if started_before else None)
     inst, solutions, shared = solved.inst, solved.solutions, solved.shared
 
     by_id = {s.id: s for s in stations}
@@ -132,7 +133,8 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                       stats={**shared, "stations": len(changed_ids), "solved_stations": len(ids),
                              "build_s": round(solved.build_s, 3), "solve_s": round(solved.solve_s, 3),
                              "check_s": round(solved.check_s, 3), "time_limit": time_limit,
-                             "jobs": jobs, "past": dict(Counter(statuses))})
+                             "jobs": jobs, "past": dict(Counter(statuses)),
+                             **({"started_before": started_before} if started_before else {})})
         sch = store_version(session, solved, steps, header, changed_ids)
     steps.finish()
     t3 = time.perf_counter()
