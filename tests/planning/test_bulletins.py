@@ -3,7 +3,6 @@ every session of its days from the next one that has not started carries it firs
 displaces is made good later, the bundles are renewed at once; one too long is refused."""
 
 import datetime as dt
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -12,18 +11,16 @@ from radio_sched.core.models import Schedule, ScheduleStation, Segment, Station
 from radio_sched.core.periods import parse_month
 from radio_sched.core.scopes import Scope
 from radio_sched.planning.bulletins import add_bulletin
-from radio_sched.planning.plan import check_month, plan_month
+from radio_sched.planning.plan import check_month
 from radio_sched.production.bundle import read_manifest
 from radio_sched.production.voice import EspeakVoice
-from radio_sched.reference.plan_rules import DATA, load_rules
-from radio_sched.reference.session_templates import add_default_sessions
 from radio_sched.reports.station_month import station_month
 
 from ..production.helpers import make_audio
 from .test_replan import airings_of
 from .test_replan_render import bundles
+from .test_withdraw import planned_and_rendered
 
-DEMO = Path(__file__).resolve().parents[2] / "audio_library" / "demo"
 MARCH = parse_month("2024-03")
 DISTRICT = Scope("district", "436")
 D = lambda n: dt.date(2024, 3, n)  # noqa: E731
@@ -45,13 +42,7 @@ def shortfalls(session):
 
 
 def planned(runner, session, audio):
-    assert runner([*audio, "segments", "import", str(DEMO / "segments.csv"), "--jobs", "2"]).exit_code == 0
-    add_default_sessions(session, SMALL)
-    load_rules(session, DATA / "ha_tinh_2024_rules.toml")
-    session.commit()
-    plan_month(session, MARCH, DISTRICT, jobs=1)
-    session.commit()
-    assert runner([*audio, "render", "2024-03", "--district", "436"]).exit_code == 0
+    planned_and_rendered(runner, session, audio, SMALL)
 
 
 def test_an_urgent_bulletin_across_a_district_with_full_sessions(runner, tiny, tmp_path):

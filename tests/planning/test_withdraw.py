@@ -26,9 +26,10 @@ DISTRICT = Scope("district", "436")
 GONE = "tp-ht-2024-12"  # the district's 4th episode: valid 22/3..4/4, owed once within 7 days
 
 
-def planned_and_rendered(runner, session, audio):
+def planned_and_rendered(runner, session, audio, sessions=DEFAULT_SESSIONS):
+    """The demo audio, the 2024 rules, March planned and rendered for the district 436."""
     assert runner([*audio, "segments", "import", str(DEMO / "segments.csv"), "--jobs", "2"]).exit_code == 0
-    add_default_sessions(session, DEFAULT_SESSIONS)
+    add_default_sessions(session, sessions)
     load_rules(session, DATA / "ha_tinh_2024_rules.toml")
     session.commit()
     plan_month(session, MARCH, DISTRICT, jobs=1)
