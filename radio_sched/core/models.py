@@ -139,6 +139,19 @@ class Segment(Base):
     status: Mapped[str] = mapped_column(String(12), default="approved")  # pending|approved|rejected
     approved_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    withdrawn_from: Mapped[dt.date | None] = mapped_column(Date)  # airs no more from this day
+    review_note: Mapped[str] = mapped_column(String(300), default="")  # why it was refused
+
+
+class KindApproval(Base):
+    """A Department setting: segments of this kind from a district or commune wait for approval."""
+
+    __tablename__ = "kind_approvals"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class Plan(Base):
@@ -346,6 +359,7 @@ class Job(Base):
 
 __all__ = [
     "BEGINNING", "END_OF_TIME", "Base", "Unit", "Station", "SessionTemplate", "Blackout", "Segment",
+    "KindApproval",
     "Plan", "Rule", "Schedule", "ScheduleStation", "Airing", "AiringItem", "AsRun", "Bundle", "User",
     "DownloadToken", "Job",
 ]

@@ -86,23 +86,28 @@ class ReplanResult:
 def replan_month(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None,
                  *, seed: int = 0, time_limit: float | None = None, jobs: int | None = None,
                  workers: int | None = None, progress: Progress | None = None,
-                 created_by: str | None = None) -> ReplanResult:
+                 created_by: str | None = None, started_before: str | None = None) -> ReplanResult:
     """Plan month again from replan_from with make-goods; store a new version only if the days from
     replan_from change for some station (running it twice stores nothing the second time).
+    started_before ("HH:MM"): the sessions of replan_from that start before it stay as they are
+    (a freeze by session start, for work done during a broadcast day).
     progress(done, total) counts four steps a station: built, solved, checked, stored."""
     t0 = time.perf_counter()
     steps = Stages(progress, STEPS)
     scope = scope or PROVINCE
-    stations, current = check_replan(session, month, replan_from, scope)
+    stations, current = check_replan(session, month, replan_from, scope,
+                                     same_day=started_before is not None)
     ids = [s.id for s in stations]
 
-    before = outcomes(session, ids, month.start, replan_from - dt.timedelta(days=1)) \
-        if replan_from > month.start else {}
+    last_kept = replan_from if started_before else replan_from - dt.timedelta(days=1)
+    before = outcomes(session, ids, month.start, last_kept) if last_kept >= month.start else {}
     pinned = {sid: _as_aired(rows) for sid, rows in before.items()}
     reference = bridge.current_airings_by_station(session, month, ids)
     solved = solve_month(session, month, scope, steps, seed=seed, time_limit=time_limit, jobs=jobs,
                          workers=workers, pinned=pinned, freeze_before=replan_from,
-                         reference=reference, station_ids=ids)
+                         reference=reference, station_ids=ids,
+                         freeze_at={sid: (replan_from, started_before) for sid in ids}
+                         if started_before else None)
     inst, solutions, shared = solved.inst, solved.solutions, solved.shared
 
     by_id = {s.id: s for s in stations}
@@ -128,7 +133,8 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                       stats={**shared, "stations": len(changed_ids), "solved_stations": len(ids),
                              "build_s": round(solved.build_s, 3), "solve_s": round(solved.solve_s, 3),
                              "check_s": round(solved.check_s, 3), "time_limit": time_limit,
-                             "jobs": jobs, "past": dict(Counter(statuses))})
+                             "jobs": jobs, "past": dict(Counter(statuses)),
+                             **({"started_before": started_before} if started_before else {})})
         sch = store_version(session, solved, steps, header, changed_ids)
     steps.finish()
     t3 = time.perf_counter()
@@ -146,11 +152,12 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
         wall_s=t3 - t0)
 
 
-def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None
-                 ) -> tuple[list[Station], dict[int, int]]:
+def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None,
+                 *, same_day: bool = False) -> tuple[list[Station], dict[int, int]]:
     """The stations in scope that have a schedule for the month, with their current version; or a
     UserError saying why the month cannot be re-planned from that day (a day outside the month,
-    nothing planned yet, days on or after it already reported). Changes nothing."""
+    nothing planned yet, days on or after it already reported; with same_day, reports of that day
+    itself are of the sessions kept). Changes nothing."""
     scope = scope or PROVINCE
     if not month.start <= replan_from <= month.end:
         raise UserError(M("the re-plan date {d} is not in {m}",
@@ -162,7 +169,9 @@ def check_replan(session: Session, month: Period, replan_from: dt.date, scope: S
                          "chưa có lịch tháng {m} cho {scope}: hãy lập lịch trước",
                          m=month.label, scope=str(scope)))
     stations = [s for s in stations if s.id in current]
-    _refuse_reports_after(session, stations, replan_from, month)
+    if not same_day or replan_from < month.end:
+        _refuse_reports_after(session, stations, replan_from + dt.timedelta(days=int(same_day)),
+                              month)
     return stations, current
 
 

@@ -42,6 +42,12 @@ class StationMonth:
     def items(self) -> int:
         return sum(len(a.items) for a in self.airings)
 
+    @property
+    def new_bundle(self) -> bool:
+        """The bundle replaces an earlier one made lately (a bulletin, a withdrawal, a re-plan):
+        the station must download it again before its next session."""
+        return is_new_bundle(self.bundle)
+
 
 def station_month(session: Session, station: Station, month: Period) -> StationMonth:
     """The current schedule of a station for a month laid out in weeks (Monday first)."""
@@ -63,6 +69,17 @@ def station_month(session: Session, station: Station, month: Period) -> StationM
         reports.setdefault((r.date, r.session), []).append(r)
     return StationMonth(station, month, schedule, shortfalls, airings, weeks, reports,
                         latest_bundle(session, station.id, month.label))
+
+
+NEW_FOR = dt.timedelta(days=2)
+
+
+def is_new_bundle(bundle: Bundle | None, *, now: dt.datetime | None = None) -> bool:
+    """A bundle of version 2 or more made within the last two days (times are stored in UTC)."""
+    if bundle is None or bundle.version < 2:
+        return False
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return now - bundle.created_at <= NEW_FOR
 
 
 def latest_bundle(session: Session, station_id: int, month: str) -> Bundle | None:

@@ -28,6 +28,7 @@ class SegmentInfo(NamedTuple):
     valid_from: dt.date
     valid_until: dt.date
     local: bool = False
+    withdrawn: bool = False  # withdrawn the day after valid_until: a window cut short owes nothing
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_until
