@@ -287,8 +287,8 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
     ob, b, rp = x.obligations, x.bundles, x.replan
     where = tr("the whole province", "toàn tỉnh") if x.scopes == ["province"] else ", ".join(x.scopes)
     if x.two_tier:
-        where = tr("the province's {n} communes (no district level)",
-                   "{n} xã, phường của tỉnh (không có cấp huyện)", n=x.stations)
+        where = tr("{n} communes planned by the province (two-tier local government)",
+                   "{n} xã, phường do tỉnh lập lịch (chính quyền địa phương hai cấp)", n=x.stations)
     out = [tr("Demo finished: Hà Tĩnh, {m}, {w}. Work folder: {d}",
               "Bản chạy mẫu đã xong: Hà Tĩnh, tháng {m}, {w}. Thư mục làm việc: {d}",
               m=x.month, w=where, d=x.workdir)]
