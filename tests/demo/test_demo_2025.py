@@ -5,7 +5,6 @@ import datetime as dt
 import io
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,8 +12,7 @@ from sqlalchemy import func, select
 
 from radio_sched.access.users import authenticate
 from radio_sched.cli import cli
-from radio_sched.core.config import Settings
-from radio_sched.core.db import dispose_engines, session_scope
+from radio_sched.core.db import session_scope
 from radio_sched.core.i18n import set_lang
 from radio_sched.core.models import (
     Airing, AiringItem, AsRun, Blackout, Bundle, Schedule, ScheduleStation, Segment, Station
@@ -37,20 +35,13 @@ SEPTEMBER = parse_month("2025-09")
 STORM_DAYS = [dt.date(2025, 9, d) for d in (28, 29, 30)]
 
 
-def settings_for(root: Path) -> Settings:
-    return Settings(db_url=f"sqlite:///{root / 'radio-sched.db'}", library_root=root / "audio_library",
-                    schedules_root=root / "schedules")
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo2025")
-    settings = settings_for(root)
+def demo(work):
+    root, settings = work
     set_lang("vi")
     summary = run_demo(settings, root, preset="ha-tinh-2025", month="2025-09", communes=COMMUNES,
                        jobs=2)
-    yield {"root": root, "settings": settings, "summary": summary}
-    dispose_engines()
+    return {"root": root, "settings": settings, "summary": summary}
 
 
 @pytest.fixture
