@@ -131,3 +131,11 @@ def test_every_module_is_listed_in_the_architecture_doc():
     unlisted = [name for name, path in modules().items()
                 if f"`{path.relative_to(PACKAGE).as_posix()}`" not in doc]
     assert unlisted == []
+
+
+def test_core_imports_nothing_outside_core():
+    known = modules()
+    outside = {name: sorted(d for d in imports_of(name, path, known)
+                            if not d.startswith("radio_sched.core"))
+               for name, path in known.items() if name.startswith("radio_sched.core")}
+    assert {k: v for k, v in outside.items() if v} == {}

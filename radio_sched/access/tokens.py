@@ -56,6 +56,14 @@ def list_tokens(session: Session, station: Station | None = None, *,
     return list(session.scalars(q))
 
 
+def station_codes(session: Session, tokens: list[DownloadToken]) -> dict[int, str]:
+    """{station id: station code} for the stations of these links."""
+    ids = {t.station_id for t in tokens}
+    rows = session.execute(select(Station.id, Station.code).where(Station.id.in_(ids))).all() \
+        if ids else []
+    return dict(rows)
+
+
 def get_token(session: Session, token_id: int) -> DownloadToken:
     row = session.get(DownloadToken, token_id)
     if row is None:

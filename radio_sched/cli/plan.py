@@ -98,12 +98,9 @@ def check_cmd(app: AppContext, month, scope_text, district_code, station_code, s
                              until=period.end)
         schedule_id = None
         if schedule_version is not None:
-            from sqlalchemy import select
+            from ..planning.schedules import schedule_of_version
 
-            from ..core.models import Schedule
-
-            schedule_id = session.scalar(select(Schedule.id).where(
-                Schedule.month == period.label, Schedule.version == schedule_version))
+            schedule_id = schedule_of_version(session, period.label, schedule_version)
             if schedule_id is None:
                 raise UserError(tr("{month} has no version {v}", "tháng {month} không có phiên bản {v}",
                                    month=period.label, v=schedule_version))

@@ -9,7 +9,7 @@ import click
 from ..core.db import require_current
 from ..reference.divisions import station_by_code
 from ..core.i18n import tr
-from ..access.tokens import create_token, list_tokens, revoke_token
+from ..access.tokens import create_token, list_tokens, revoke_token, station_codes
 from ..access.users import ROLE_NAMES, ROLES, add_user, list_users, set_active, set_password
 from .common import FORMATS, AppContext, emit, pass_app
 
@@ -144,16 +144,12 @@ def tokens_create(app: AppContext, station_code, label, base_url) -> None:
 @pass_app
 def tokens_list(app: AppContext, station_code, show_all, fmt) -> None:
     """List links (never the tokens themselves, which are not kept)."""
-    from sqlalchemy import select
-
-    from ..core.models import Station
-
     with app.session() as session:
         station = station_by_code(session, station_code) if station_code else None
-        codes = {sid: code for sid, code in session.execute(select(Station.id, Station.code))}
+        tokens = list_tokens(session, station, include_revoked=show_all)
+        codes = station_codes(session, tokens)
         rows = [(t.id, codes.get(t.station_id, "?"), t.label, t.created_at.strftime("%Y-%m-%d"),
-                 t.revoked_at.strftime("%Y-%m-%d") if t.revoked_at else "")
-                for t in list_tokens(session, station, include_revoked=show_all)]
+                 t.revoked_at.strftime("%Y-%m-%d") if t.revoked_at else "") for t in tokens]
     emit(rows, [tr("number", "số"), tr("station", "đài"), tr("label", "ghi chú"),
                 tr("created", "ngày tạo"), tr("revoked", "ngày thu hồi")], fmt,
          keys=["id", "station", "label", "created", "revoked"])

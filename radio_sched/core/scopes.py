@@ -43,6 +43,18 @@ class Scope:
 
 PROVINCE = Scope("province")
 
+
+def station_keys(station) -> list[tuple[str, str | None]]:
+    """The (level, code) keys of every scope that covers a station, widest first: what to look up
+    in an index of rows by scope to find the segments, off-air days or rules that apply to it."""
+    return [("province", None), ("province", station.province_code),
+            ("district", station.district_code), ("commune", station.code)]
+
+
+def covering(index: dict, station) -> list:
+    """The rows of an index {(level, code): [rows]} whose scope covers the station."""
+    return [row for key in station_keys(station) for row in index.get(key, ())]
+
 _LEVEL_NAMES = {"province": ("province", "tỉnh"), "district": ("district", "huyện"),
                 "commune": ("commune", "xã")}
 

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 # kind -> the function a job process runs (jobs.start_process)
-KINDS = {"plan": "radio_sched.jobs.kinds:plan", "render": "radio_sched.jobs.kinds:render",
+WEB_JOBS = {"plan": "radio_sched.jobs.kinds:plan", "render": "radio_sched.jobs.kinds:render",
          "replan": "radio_sched.jobs.kinds:replan", "segments": "radio_sched.jobs.kinds:segments"}
 UPLOADS = ".uploads"  # inside the library root: same file system as the originals they become
 _FOLDER = re.compile(r"^[0-9a-f]{32}$")
@@ -39,7 +39,7 @@ LISTED = 200  # changes and unrestorable obligations kept in a re-plan job's res
 
 def register() -> None:
     """Make plan, render, replan and segments known to jobs.start_process."""
-    for kind, target in KINDS.items():
+    for kind, target in WEB_JOBS.items():
         register_kind(kind, target)
 
 

@@ -182,14 +182,14 @@ class JobSpec:
 
 # kind -> "package.module:function", the function taking (settings, session, spec, progress) and
 # returning the result dict. The web app registers plan and render; tests register their own.
-KINDS: dict[str, str] = {}
+REGISTERED: dict[str, str] = {}
 
 
 def register_kind(kind: str, target: str) -> None:
     module, sep, func = target.partition(":")
     if not (module and sep and func):
         raise ValueError(f"a job target is 'module:function', not {target!r}")
-    KINDS[kind] = target
+    REGISTERED[kind] = target
 
 
 def start_process(settings: Settings, kind: str, month: str | None, scope: str, *,
@@ -197,7 +197,7 @@ def start_process(settings: Settings, kind: str, month: str | None, scope: str, 
                   web: WebSettings = WebSettings()) -> tuple[int, subprocess.Popen]:
     """Claim the lock and run the job in a new Python process: its memory, its crash and any
     process pool it starts stay out of the web server (forking a threaded server is unsafe)."""
-    if kind not in KINDS:
+    if kind not in REGISTERED:
         raise ValueError(f"no job kind {kind!r} is registered")
     job_id = claim(settings.db_url, kind, month, scope, created_by=created_by, params=params,
                    settings=web)
@@ -205,7 +205,7 @@ def start_process(settings: Settings, kind: str, month: str | None, scope: str, 
     env = {**os.environ, "RADIO_SCHED_DB": settings.db_url,
            "RADIO_SCHED_LIBRARY": str(settings.library_root),
            "RADIO_SCHED_SCHEDULES": str(settings.schedules_root), "RADIO_SCHED_LANG": settings.lang}
-    proc = subprocess.Popen([sys.executable, "-m", "radio_sched.jobs", str(job_id), KINDS[kind]],
+    proc = subprocess.Popen([sys.executable, "-m", "radio_sched.jobs", str(job_id), REGISTERED[kind]],
                             env=env, stdin=subprocess.DEVNULL, start_new_session=True)
     with session_scope(settings.db_url) as session:
         session.execute(update(Job).where(Job.id == job_id).values(pid=proc.pid))

@@ -20,7 +20,7 @@ from ..core.periods import Period
 from ..scheduler.plan import JINGLE_KIND, PlanRules
 from ..reference.plan_rules import active_plan
 from .schedules import current_schedule_ids, read_airings
-from ..core.scopes import PROVINCE, Scope, parse_scope
+from ..core.scopes import PROVINCE, Scope, covering, parse_scope
 from ..reference.session_templates import airs_on, station_sessions
 from ..scheduler.instance import (
     Aired, Fixed, Limits, Problem, SegmentInfo, Slot, StationInfo, StationInstance
@@ -137,13 +137,11 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
     out = []
     for st in stations:
         covers = (st.province_code, st.district_code, st.code)
-        found = (index.get(("province", None), []) + index.get(("province", st.province_code), [])
-                 + index.get(("district", st.district_code), []) + index.get(("commune", st.code), []))
+        found = covering(index, st)
         seg_list = tuple(sorted(found, key=lambda s: (s.valid_from, s.slug)))
         rules = tuple(r for r, sc in rule_scopes if sc.covers(*covers))
         chosen = station_sessions(templates, st)
-        offs = (off_index.get(("province", None), []) + off_index.get(("province", st.province_code), [])
-                + off_index.get(("district", st.district_code), []) + off_index.get(("commune", st.code), []))
+        offs = covering(off_index, st)
         key = (tuple(t.id for t in chosen), tuple(b.id for b in offs), st.valid_from, st.valid_until)
         if key not in slot_cache:
             # the sessions once per set of templates; a station's own off-air days marked on them

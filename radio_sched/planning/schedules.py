@@ -56,6 +56,12 @@ def current_schedule_ids(session: Session, month: str,
     return {station_id: schedule_id for station_id, schedule_id in rows}
 
 
+def schedule_of_version(session: Session, month: str, version: int) -> int | None:
+    """The id of a month's schedule version, or None."""
+    return session.scalar(select(Schedule.id).where(Schedule.month == month,
+                                                    Schedule.version == version))
+
+
 def read_airings(session: Session, schedule_of: Mapping[int, int]) -> dict[int, list[StoredAiring]]:
     """{station id: its airings (with items) in the given schedule version}, by date and start: the
     one batch reader of stored airings (airings without items are not listed)."""

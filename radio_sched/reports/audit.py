@@ -30,7 +30,7 @@ from ..reference.plan_rules import active_plan
 from ..scheduler.explain import reason as stored_reason
 from ..scheduler.instance import SegmentInfo
 from ..scheduler.obligations import Obligation, obligations
-from ..core.scopes import PROVINCE, Scope, parse_scope
+from ..core.scopes import PROVINCE, Scope, covering, parse_scope
 
 Progress = Callable[[int, int], None]
 COLUMNS = ["period", "district", "station", "rule", "segment", "required", "planned", "aired",
@@ -179,8 +179,7 @@ def _segments(session: Session, period: Period) -> tuple[dict[tuple, list[Segmen
 def _obligations(st: Station, rules: Iterable[Rule], segments, period: Period) -> list[Obligation]:
     """The station's obligations due in the period (and while it was on the air)."""
     mine = [r for r in rules if parse_scope(r.scope).covers(st.province_code, st.district_code, st.code)]
-    segs = (segments.get(("province", None), []) + segments.get(("province", st.province_code), [])
-            + segments.get(("district", st.district_code), []) + segments.get(("commune", st.code), []))
+    segs = covering(segments, st)
     return [ob for ob in obligations(mine, segs, period.start, period.end)
             if period.start <= ob.end <= period.end and st.valid_from <= ob.end <= st.valid_until]
 

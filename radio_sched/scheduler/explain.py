@@ -8,6 +8,7 @@ from typing import Sequence
 
 from ..core.i18n import M, Msg
 from .instance import Fixed, Problem, Shortfall, binds
+from .plan import counts_kind
 from .obligations import expand, month_obligations
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -99,7 +100,7 @@ def _diagnose(problem: Problem, sf: Shortfall, airings: Sequence[Fixed]) -> tupl
 
 
 def _counts(sf: Shortfall, kind: str) -> bool:
-    return sf.kind == kind or (sf.kind == "*" and kind != "jingle")
+    return counts_kind(sf.kind, kind)
 
 
 def _label(sf: Shortfall) -> str:

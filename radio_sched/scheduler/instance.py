@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .plan import ANY_KIND, JINGLE_KIND, Rule
+from .plan import Rule, counts_kind
 
 
 class Slot(NamedTuple):
@@ -73,7 +73,7 @@ class Limits:
 
 def binds(rule: Rule, kind: str) -> bool:
     """Does the rule count segments of this kind? ('*' is any CCHC item, i.e. not a jingle.)"""
-    return rule.kind == kind or (rule.kind == ANY_KIND and kind != JINGLE_KIND)
+    return counts_kind(rule.kind, kind)
 
 
 @dataclass(frozen=True)

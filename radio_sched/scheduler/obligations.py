@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..core.periods import calendar_period
-from .plan import Rule
+from .plan import Rule, counts_kind
 from .instance import Aired, Fixed, Problem, SegmentInfo, binds
 
 DAY = dt.timedelta(days=1)
@@ -34,7 +34,7 @@ class Obligation:
         """Does an airing of this segment count toward the obligation?"""
         if self.segment is not None:
             return slug == self.segment
-        return self.kind == kind or (self.kind == "*" and kind != "jingle")
+        return counts_kind(self.kind, kind)
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

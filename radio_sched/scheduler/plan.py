@@ -9,6 +9,11 @@ ANY_KIND = "*"
 JINGLE_KIND = "jingle"
 
 
+def counts_kind(rule_kind: str, kind: str) -> bool:
+    """Does an item of `kind` count for a rule of `rule_kind`? ("*" counts every item, no jingle.)"""
+    return rule_kind == kind or (rule_kind == ANY_KIND and kind != JINGLE_KIND)
+
+
 @dataclass(frozen=True)
 class SessionLimits:
     """Limits for every session: items, the silence between them, and the column's signature tunes."""

@@ -165,7 +165,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def kinds(monkeypatch):
     """Job kinds from tests/web/jobwork.py, importable by the job process."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    monkeypatch.setattr(jobs_module, "KINDS", {})
+    monkeypatch.setattr(jobs_module, "REGISTERED", {})
     for name in ("close_stations", "wait_at_gate", "refuse", "step_at_gate"):
         register_kind(name, f"tests.web.jobwork:{name}")
 
