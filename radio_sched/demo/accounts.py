@@ -21,17 +21,18 @@ from ..access.users import add_user, set_password
 
 def demo_accounts(s: Session, path: Path, *, period: Period, quarter: Period,
                   department: tuple[str, str], district: tuple[str, str] | None,
-                  showcase: Sequence[Station]) -> list[Account]:
+                  showcase: Sequence[Station], department_home: str | None = None) -> list[Account]:
     """The Department's (department: user name, name), the district's (district: code, name; none
     in a two-tier province) and one station's account, made once: the station is one of
     `showcase` (the storm's). Their passwords are random, printed by the demo and kept in `path`
     (mode 600) so that a second run prints the same; an account whose password the file has lost
-    gets a new one."""
+    gets a new one. department_home: the Department's first page (default: the quarter's coverage;
+    in a two-tier province, where it plans, its planner page)."""
     known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     station = next((a["scope"].partition(":")[2] for a in known.values() if a["role"] == "station"),
                    None) or showcase_station(s, period, showcase)
     wanted = [(department[0], "department", "province", f"{department[1]} (demo)",
-               f"/department/{quarter.label}/coverage")]
+               department_home or f"/department/{quarter.label}/coverage")]
     if district is not None:
         code, name = district
         wanted.append((f"huyen-{code}", "district", f"district:{code}",

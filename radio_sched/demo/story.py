@@ -366,7 +366,9 @@ class _Demo(OutageSteps):
                     s, self.files.accounts, period=self.period, quarter=self.quarter,
                     department=(self.scenario.department_user, self.scenario.department),
                     district=district,
-                    showcase=[st for st in self.stations if st.code in set(storm["communes"])])
+                    showcase=[st for st in self.stations if st.code in set(storm["communes"])],
+                    department_home=f"/province/{self.stations[0].province_code}/"
+                                    f"{self.period.label}/" if self.scenario.two_tier else None)
 
 
 def after_holidays(specs: list[SegmentSpec], off: set[dt.date]) -> list[SegmentSpec]:

@@ -140,6 +140,7 @@ def test_the_accounts_and_the_summary(demo, db):
     s = demo["summary"]
     assert [a.role for a in s.accounts] == ["department", "station"]  # no district in two-tier
     assert s.accounts[0].username == "so-khcn" and "Khoa học và Công nghệ" in s.accounts[0].name
+    assert s.accounts[0].home == "/province/42/2025-09/"  # the Department plans the province
     assert s.station_account.scope[8:] in HIT
     app = create_app({"SETTINGS": demo["settings"], "WTF_CSRF_ENABLED": False, "TESTING": True})
     for a in s.accounts:
@@ -149,7 +150,10 @@ def test_the_accounts_and_the_summary(demo, db):
         got = client.post("/login", data={"username": a.username, "password": a.password,
                                           "next": a.home})
         assert got.status_code == 302 and got.headers["Location"].endswith(a.home), a.username
-        assert client.get(a.home).status_code == 200, a.home
+        page = client.get(a.home)
+        assert page.status_code == 200, a.home
+        if a.role == "department":  # the planner's month: the province's communes, no district
+            assert "18073" in page.get_data(as_text=True) or "Thành Sen" in page.get_data(as_text=True)
     text = "\n".join(lines(s))
     assert "6 xã, phường do tỉnh lập lịch" in text and "huyện" not in text
     assert "Bão số 10 (Bualoi): 3 xã, phường ngừng phát 2025-09-28..2025-09-30" in text
