@@ -30,8 +30,10 @@ KINDS = {  # kind -> (English, Vietnamese) as printed on the schedule and log sh
     "jingle": ("Jingle", "Nhạc hiệu"),
 }
 STATUSES = {  # a past airing's reported status, as the sheets print it
-    "aired": ("aired", "đã phát"), "missed": ("not aired", "không phát"),
-    "partial": ("aired in part", "phát một phần"), "unreported": ("not reported", "chưa báo cáo"),
+    "aired": ("Reported: aired", "Đã báo cáo: đã phát"),
+    "missed": ("Reported: not aired", "Đã báo cáo: không phát"),
+    "partial": ("Reported: aired in part", "Đã báo cáo: phát một phần"),
+    "unreported": ("Not reported", "Chưa báo cáo"),
 }
 WEEKDAYS = {"vi": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"],
             "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}

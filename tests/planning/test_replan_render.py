@@ -94,9 +94,9 @@ def test_replan_renders_only_the_stations_it_changed(runner, tiny, tmp_path):
                           r'<td class="c">([^<]+)</td>.*?<td class="note">(.*?)</td>', log, re.S)
     assert [(dt.datetime.strptime(d, "%d/%m/%Y").date().isoformat(), s) for d, s, _ in log_rows] == [
         (d, s) for d, s, _ in exported]
-    said = {"aired": "đã phát", "missed": "không phát", "partial": "phát một phần",
-            "unreported": "chưa báo cáo"}
+    said = {"aired": "Đã báo cáo: đã phát", "missed": "Đã báo cáo: không phát",
+            "partial": "Đã báo cáo: phát một phần", "unreported": "Chưa báo cáo"}
     for (_, _, note), (_, _, st_) in zip(log_rows, exported):
-        assert (f"Đã báo cáo: {said[st_]}" in note) if st_ else note == ""
-    assert sheet.count("Đã báo cáo: ") == sum(1 for *_, v in exported if v)
+        assert (said[st_] in note) if st_ else note == ""
+    assert sheet.count('<div class="status">') == sum(1 for *_, v in exported if v)
     assert sheet.count("Đã báo cáo: không phát") == sum(1 for *_, v in exported if v == "missed") >= 1

@@ -7,16 +7,20 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import struct
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from radio_sched.production import mp3
+from radio_sched.core.scopes import Scope
 from radio_sched.production.month_render import render_month
 
+from . import pdftext
 from .helpers import PLAN, SHARED, schedule
 
 LIQUIDSOAP = shutil.which("liquidsoap")
@@ -128,3 +132,50 @@ def test_v2_names_what_it_replaces_and_deleting_remove_leaves_exactly_its_files(
         assert "phiên bản 2" in html and "thay cho phiên bản" in html and all(g in html for g in gone)
         assert "phiên bản 1" in v1[sheet].decode() and "thay cho" not in v1[sheet].decode()
     assert "SEQUENCE:1" in v2["lich-phat.ics"].decode()
+
+
+CHROMIUM = shutil.which("chromium")
+
+
+def printed(html: Path, tmp_path) -> list[str]:
+    """The sheet printed by headless Chromium as the station would print it (A4, its own margins)."""
+    pdf = tmp_path / (html.stem + ".pdf")
+    subprocess.run([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html.as_uri()], capture_output=True, check=True, timeout=120)
+    return [re.sub(r"\s+", "", p) for p in pdftext.pages(pdf)]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_printed_sheets_carry_station_month_and_page_on_every_page(library, settings, tmp_path):
+    lists = [items for _, _, _, items in SHARED]
+    month_plan = [(d, name, at, lists[(2 * d + k) % len(lists)]) for d in range(1, 32)
+                  for k, (name, at) in enumerate((("sáng", "05:30"), ("chiều", "17:00")))]
+    schedule(library, {"18073": month_plan})
+    render_month(settings, library, "2024-03", Scope("commune", "18073"))
+    with zipfile.ZipFile(settings.schedules_root / V1) as zf:
+        zf.extractall(tmp_path)
+    folder = tmp_path / "18073-2024-03"
+    for sheet, title in (("lich-phat.html", "Lịchphát"), ("so-nhat-ky.html", "Sổnhậtkýphátthanh")):
+        pages = printed(folder / sheet, tmp_path)
+        assert len(pages) >= 3, (sheet, len(pages))
+        running = f"{title}–ĐàiPhườngNamHà(mã18073)–tháng3năm2024–phiênbản1"
+        for n, text in enumerate(pages, 1):
+            assert running in text, (sheet, n, text[:300])
+            assert f"Trang{n}/{len(pages)}" in text, (sheet, n, text[:300])
+        if sheet == "so-nhat-ky.html":
+            assert "PhườngNamHà,ngày………tháng………năm………" in pages[-1]
+    # a file name is never broken inside: laid out for print at the page's width (A4 landscape less
+    # the margins, 1047 px), each part of each name is one line box
+    from ..web.browser import chromium, close
+
+    driver = chromium(tmp_path)
+    try:
+        driver.set_window_size(1047 + 16, 900)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        driver.get((folder / "lich-phat.html").as_uri())
+        lines = driver.execute_script(
+            "return [...document.querySelectorAll('td.file span')].map(s => s.getClientRects().length)")
+    finally:
+        close(driver)
+    assert len(lines) == 2 * 62 and set(lines) == {1}
