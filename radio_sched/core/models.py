@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -267,6 +268,10 @@ class AiringItem(Base):
     segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     duration_s: Mapped[float] = mapped_column(Float)
+    # False for a past item that a re-plan kept as planned but did not count as broadcast (it was
+    # reported missed, cut short or not confirmed when the version was made): the validator and the
+    # solver's pins take only the counted items, the schedule shows them all
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     airing: Mapped[Airing] = relationship(back_populates="items")
     segment: Mapped[Segment] = relationship()

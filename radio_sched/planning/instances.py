@@ -269,12 +269,14 @@ def load_history(session: Session, month: Period, station_ids: Sequence[int], st
 
 def stored_airings(session: Session, schedule_of: Mapping[int, int]
                    ) -> tuple[dict[int, list[Fixed]], dict[int, list[Fixed]]]:
-    """{station id: airings} and {station id: pinned airings} of the given schedule per station."""
+    """{station id: airings} and {station id: pinned airings} of the given schedule per station, as
+    the solver counted them: a past airing a re-plan kept as planned carries only its counted items
+    (none, if the session was reported missed)."""
     airings: dict[int, list[Fixed]] = defaultdict(list)
     pinned: dict[int, list[Fixed]] = defaultdict(list)
     for sid, stored in read_airings(session, schedule_of).items():
         for a in stored:
-            f = Fixed(a.date, a.session, a.slugs)
+            f = Fixed(a.date, a.session, a.counted_slugs)
             airings[sid].append(f)
             if a.pinned:
                 pinned[sid].append(f)
@@ -283,6 +285,7 @@ def stored_airings(session: Session, schedule_of: Mapping[int, int]
 
 def current_airings_by_station(session: Session, month: Period, station_ids: Sequence[int]
                                ) -> dict[int, list[tuple]]:
-    """The current version's airings per station as (date, session, slugs): a re-plan's reference."""
+    """The current version's airings per station as (date, session, slugs), as counted (a past
+    session that counted nothing is left out): a re-plan's reference."""
     airings, _ = stored_airings(session, current_schedule_ids(session, month.label, list(station_ids)))
-    return {sid: [tuple(f) for f in fs] for sid, fs in airings.items()}
+    return {sid: [tuple(f) for f in fs if f.slugs] for sid, fs in airings.items()}

@@ -1,8 +1,10 @@
 """Make-goods: the rest of a month planned again after what stations reported, changing little.
 
-The days before the re-plan date stay as they aired: each session keeps the items reported aired
-or not reported at all (presumed kept); items reported missed, cut short or unconfirmed, and
-unreported items of sessions marked off the air since, no longer count, so the obligations they leave short get make-goods after the date. The days from the date on
+The days before the re-plan date are the past: the new version keeps them exactly as planned (the
+past is never rewritten), but the solver counts only the items reported aired or not reported at all
+(presumed kept); items reported missed, cut short or unconfirmed, and unreported items of sessions
+marked off the air since, no longer count (stored with counted false), so the obligations they leave
+short get make-goods after the date. The days from the date on
 are solved again with the current version as the reference (a penalty per changed session, complete
 hints), so the rest stays as it was where it can. Only stations whose days from the date on change
 are stored, as a new version of the month; the others keep their version (and their bundle).
@@ -29,7 +31,7 @@ from ..reports.outcomes import Outcome, outcomes, presumed_aired
 from ..core.periods import Period
 from .pipeline import STEPS, solve_month, solver_status, store_version
 from ..core.progress import Stages
-from .schedules import CHUNK, current_schedule_ids
+from .schedules import CHUNK, current_schedule_ids, read_airings
 from . import instances as bridge
 from ..scheduler.obligations import Obligation
 from .store import shortfall_dict
@@ -135,7 +137,9 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                              "check_s": round(solved.check_s, 3), "time_limit": time_limit,
                              "jobs": jobs, "past": dict(Counter(statuses)),
                              **({"started_before": started_before} if started_before else {})})
-        sch = store_version(session, solved, steps, header, changed_ids)
+        past = {sid: [a for a in rows if a.date < replan_from]
+                for sid, rows in read_airings(session, {i: current[i] for i in changed_ids}).items()}
+        sch = store_version(session, solved, steps, header, changed_ids, past=past)
     steps.finish()
     t3 = time.perf_counter()
     log.info("replan %s from %s for %s: %d stations solved, %d changed", month.label, replan_from,

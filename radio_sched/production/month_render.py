@@ -27,6 +27,7 @@ from ..core.periods import Period, PeriodError, parse_month
 from ..scheduler.plan import PlanRules, SessionLimits
 from ..reference.plan_rules import active_plan, parse_rules
 from ..planning.schedules import current_schedule_ids, station_airings
+from ..reports.past import past_statuses
 from ..core.scopes import PROVINCE, Scope
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,7 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
 
     # --- unique sessions ---------------------------------------------------------------------------
     per_station: dict[int, list[AiringAudio]] = defaultdict(list)
+    statuses = past_statuses(session, period, {st.id: sid for st, sid, _ in work})
     unique: dict[str, AudioSession] = {}
     too_long = []
     for st, sid, a, keys, gap_s, audio in plan_of_airing:
@@ -224,7 +226,8 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
         items = tuple(Item(segments[i.segment_id].slug, segments[i.segment_id].title, i.kind,
                            segments[i.segment_id].duration_s, segments[i.segment_id].sha256)
                       for i in a.items)
-        per_station[st.id].append(AiringAudio(a.date, a.session, a.start, a.capacity_s, items, s))
+        per_station[st.id].append(AiringAudio(a.date, a.session, a.start, a.capacity_s, items, s,
+                                              statuses.get(st.id, {}).get((a.date, a.session))))
     if too_long:
         raise UserError(M("{n} session(s) would run over their capacity; plan the month again:\n{lines}",
                           "{n} buổi sẽ vượt thời lượng cho phép; hãy lập lại lịch tháng:\n{lines}",

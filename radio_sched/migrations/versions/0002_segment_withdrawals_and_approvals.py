@@ -1,6 +1,6 @@
 """content life: segment withdrawals and refusal notes, approval settings per kind
 
-Revision ID: 0002_content
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002_content'
+revision = '0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None
