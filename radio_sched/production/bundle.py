@@ -21,6 +21,7 @@ from ..core.config import TEMPLATES_DIR, AudioSettings, Settings
 from ..core.i18n import nfc
 from ..core.models import Bundle, Schedule
 from ..core.periods import Period
+from ..reference.labels import WEEKDAYS, kind_label
 from . import mp3
 from .catalogue import slugify
 from .probe import clock
@@ -31,18 +32,6 @@ from .store import sha256_file
 FORMAT = "radio-sched.bundle/1"
 MANIFEST = "manifest.json"
 TEMPLATES = TEMPLATES_DIR
-
-KINDS = {  # kind -> (English, Vietnamese) as printed on the schedule and log sheet
-    "provincial_program": ("Provincial CCHC programme", "Chương trình chuyên đề CCHC của tỉnh"),
-    "provincial_report": ("Provincial radio report", "Phóng sự CCHC của Đài PT-TH tỉnh"),
-    "district_episode": ("District CCHC episode", "Chuyên mục CCHC của huyện"),
-    "model_citizen": ("Model citizen, good deeds", "Gương điển hình, việc tốt trong CCHC"),
-    "service_guide": ("Public service guide", "Hướng dẫn thủ tục, dịch vụ công"),
-    "home_affairs": ("Home Affairs content", "Nội dung của Sở Nội vụ"),
-    "jingle": ("Jingle", "Nhạc hiệu"),
-}
-WEEKDAYS = {"vi": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"],
-            "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}
 
 
 @dataclass(frozen=True)
@@ -106,11 +95,6 @@ def _env() -> jinja2.Environment:
                               autoescape=lambda name: bool(name and name.endswith(".html.j2")),
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                               trim_blocks=True, lstrip_blocks=True)
-
-
-def kind_label(kind: str, lang: str) -> str:
-    en, vi = KINDS.get(kind, (kind, kind))
-    return vi if lang == "vi" else en
 
 
 def file_stem(a: AiringAudio) -> str:
