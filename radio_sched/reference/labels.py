@@ -9,7 +9,7 @@ from typing import Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.i18n import M, get_lang, nfc, tr
+from ..core.i18n import M, Msg, get_lang, nfc, tr, using_lang
 from ..core.models import Unit
 from ..core.scopes import Scope, ScopeError, level_name, parse_scope
 from ..scheduler.plan import ANY_KIND, Rule
@@ -65,6 +65,15 @@ JOB_KINDS = {"plan": ("planning", "lập lịch"), "render": ("rendering audio",
 
 def _say(pair: tuple[str, str], lang: str | None = None) -> str:
     return nfc(pair[0] if (lang or get_lang()) == "en" else pair[1])
+
+
+def both(fn, *args, **kwargs) -> Msg:
+    """A label worked out in both languages now, for a message rendered later in either."""
+    with using_lang("en"):
+        en = fn(*args, **kwargs)
+    with using_lang("vi"):
+        vi = fn(*args, **kwargs)
+    return M("{a}", "{b}", a=en, b=vi)
 
 
 # --- scopes ----------------------------------------------------------------------------------------
@@ -176,5 +185,5 @@ def job_kind_label(kind: str) -> str:
     return _say(pair) if pair else kind
 
 
-__all__ = ["scope_label", "kind_label", "rule_title", "rule_label", "session_label",
+__all__ = ["both", "scope_label", "kind_label", "rule_title", "rule_label", "session_label",
            "weekdays_label", "status_label", "counts_label", "job_kind_label", "KINDS"]
