@@ -185,5 +185,8 @@ def job_kind_label(kind: str) -> str:
     return _say(pair) if pair else kind
 
 
+FOR_PAGES = {f.__name__: f for f in (kind_label, rule_title, session_label, weekdays_label,
+                                     status_label, counts_label, job_kind_label)}  # Jinja globals
+
 __all__ = ["both", "scope_label", "kind_label", "rule_title", "rule_label", "session_label",
            "weekdays_label", "status_label", "counts_label", "job_kind_label", "KINDS"]

@@ -210,3 +210,23 @@ def test_nothing_due_without_stations_is_a_clear_error(months):
     with pytest.raises(Exception, match="không có đài nào thuộc xã 99999"):
         audit(months, MARCH, Scope("commune", "99999"), today=TODAY)
     assert months.scalar(select(Station.id).limit(1))
+
+
+def test_the_report_and_workbook_people_read_show_no_ids(months):
+    """Planned February and March, reported March: section IV, the summary and every cell of the
+    workbook name rules by their titles, items by theirs and statuses in words."""
+    from radio_sched.core.models import Segment
+
+    from ..text_checks import assert_reads_vietnamese, visible_text, xlsx_text
+
+    slugs = [s for s in months.scalars(select(Segment.slug)) if not s.startswith("jingle")]
+    for label, scope in (("2024-Q1", None), ("2024-03", Scope("district", "436"))):
+        res = audit(months, parse_period(label), scope, today=TODAY)
+        rule_ids = [r.id for r in res.rules]
+        assert any(r.judged and r.shortfall for r in res.rows)  # section IV has rows to show
+        html = to_html(res, "vi", day=TODAY)
+        assert_reads_vietnamese(visible_text(html), rule_ids=rule_ids, segment_ids=slugs,
+                                where=f"report {label}")
+        assert_reads_vietnamese(xlsx_text(render(res, "xlsx", "vi")), rule_ids=rule_ids,
+                                segment_ids=slugs, where=f"workbook {label}")
+    assert "Thành phố Hà Tĩnh" in visible_text(html) and "Toàn tỉnh" not in visible_text(html)
