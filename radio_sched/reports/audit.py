@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Callable, Iterable
@@ -26,7 +26,7 @@ from ..core.errors import UserError
 from ..core.i18n import M, Msg
 from .audit_reasons import Reason, reason as _reason
 from ..core.models import AsRun, Schedule, ScheduleStation, Segment, Station
-from .outcomes import Outcome, months_of, outcomes
+from .outcomes import STATUSES, Outcome, months_of, outcomes
 from ..core.periods import Period
 from ..scheduler.plan import JINGLE_KIND, PlanRules, Rule
 from ..reference.labels import scope_label
@@ -257,13 +257,17 @@ def _rows(period: Period, st: Station, district_name: str, obs: list[Obligation]
         # the pool's airings inside the window, found by bisection (a pool is in day order)
         mine = [o for o in pool[bisect_left(days, ob.start):bisect_right(days, ob.end)]
                 if ob.counts(o.slug, o.kind)]
-        tally = Counter(o.status for o in mine)
+        tally = dict.fromkeys(STATUSES, 0)
+        made_good = 0
+        for o in mine:
+            tally[o.status] += 1
+            made_good += o.made_good
         row = dict(period=period.label, district=st.district_code or "", district_name=district_name,
                    station=st.code, station_name=st.name, rule=ob.rule, segment=ob.segment or "",
                    window=ob.label, start=ob.start, end=ob.end, required=ob.min, planned=len(mine),
                    aired=tally["aired"], missed=tally["missed"] + tally["partial"] + tally["off_air"],
                    unconfirmed=tally["unconfirmed"], not_reported=tally["unreported"],
-                   made_good=sum(1 for o in mine if o.made_good), soft=ob.soft, due=ob.end < today)
+                   made_good=made_good, soft=ob.soft, due=ob.end < today)
         why = Reason(partial(_reason, row, ob, mine, stored, any_report, planned_months, titles))
         out.append(AuditRow(**row, reason=why))
     return out

@@ -17,33 +17,38 @@ class Reason:
     """Why an obligation is short, worked out when someone reads it: most rows of a year's audit
     are counted, never read."""
 
-    __slots__ = ("_make", "_msg")
+    __slots__ = ("_make", "_parts")
 
-    def __init__(self, make: Callable[[], Msg]):
-        self._make, self._msg = make, None
+    def __init__(self, make: Callable[[], list[Msg]]):
+        self._make, self._parts = make, None
+
+    @property
+    def parts(self) -> list[Msg]:
+        if self._parts is None:
+            self._parts = self._make()
+        return self._parts
 
     @property
     def msg(self) -> Msg:
-        if self._msg is None:
-            self._msg = self._make()
-        return self._msg
+        return join(self.parts)
 
     def render(self, lang: str | None = None) -> str:
-        return self.msg.render(lang)
+        return "; ".join(p.render(lang) for p in self.parts)
 
     def __str__(self) -> str:
         return self.render()
 
     def __eq__(self, other) -> bool:
         other = other.msg if isinstance(other, Reason) else other
-        return isinstance(other, Msg) and all(self.msg.render(x) == other.render(x) for x in ("en", "vi"))
+        return isinstance(other, Msg) and all(self.render(x) == other.render(x) for x in ("en", "vi"))
 
     __hash__ = None  # type: ignore[assignment]
 
 
 def reason(row: dict, ob: Obligation, mine: list[Outcome], stored: dict, any_report: bool,
-            planned_months: set[str], titles: dict[str, str]) -> Msg:
-    """Why an obligation is short (or what it lost and recovered), in both languages."""
+            planned_months: set[str], titles: dict[str, str]) -> list[Msg]:
+    """Why an obligation is short (or what it lost and recovered), in both languages: the parts
+    of the sentence, joined by '; ' when read."""
     parts: list[Msg] = []
     short = row["aired"] < row["required"]
     if row["soft"]:
@@ -88,7 +93,7 @@ def reason(row: dict, ob: Obligation, mine: list[Outcome], stored: dict, any_rep
             parts.append(M("{n} planned, not reported: the station sent no as-run report (not "
                            "counted as aired)", "{n} lần có trong lịch nhưng chưa báo cáo: đài chưa "
                            "gửi báo cáo phát sóng nào (không tính là đã phát)", n=row["not_reported"]))
-    return join(parts)
+    return parts
 
 
 def join(parts: list[Msg]) -> Msg:

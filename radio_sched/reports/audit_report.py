@@ -139,6 +139,8 @@ def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None
              for s in result.stations],
             [10, 24, 10, 26, 11, 10, 10, 11, 12], percent=(8,))
         status = {k: status_label(k) for k in ("met", "short", "open", "soft")}
+        period = period_phrase(result.period.label)
+        windows: dict[tuple, str] = {}  # the same windows recur at every station
         detail = xlsx.Sheet(
             tr("Detail", "Chi tiết"),
             [tr("period", "kỳ"), tr("district", "mã huyện"), tr("district name", "huyện"),
@@ -148,9 +150,11 @@ def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None
              tr("aired", "đã phát"), tr("short", "còn thiếu"), tr("lost", "không phát"),
              tr("not reported", "chưa báo cáo"), tr("unconfirmed", "không rõ tin"),
              tr("made good", "phát bù"), tr("result", "kết quả"), tr("reason", "lý do")],
-            ([period_phrase(result.period.label), r.district, safe_cell(r.district_name), r.station,
+            ([period, r.district, safe_cell(r.district_name), r.station,
               safe_cell(r.station_name), labels.get(r.rule, r.rule),
-              safe_cell(result.titles.get(r.segment, r.segment)), window_label(r),
+              safe_cell(result.titles.get(r.segment, r.segment)),
+              windows.get((r.window, r.start, r.end)) or windows.setdefault(
+                  (r.window, r.start, r.end), window_label(r)),
               r.start.isoformat(), r.end.isoformat(),
               r.required, r.planned, r.aired, r.shortfall, r.missed, r.not_reported, r.unconfirmed,
               r.made_good, status[r.status], safe_cell(r.reason.render())] for r in result.rows),

@@ -34,11 +34,17 @@ class Sheet:
 
 def column(n: int) -> str:
     """1 -> A, 27 -> AA."""
+    if n < len(_COLUMNS):
+        return _COLUMNS[n]
     out = ""
     while n:
         n, r = divmod(n - 1, 26)
         out = chr(65 + r) + out
     return out
+
+
+_COLUMNS = [""] + [chr(65 + n) for n in range(26)] + [chr(65 + a) + chr(65 + b) for a in range(26)
+                                                       for b in range(26)]
 
 
 def write(sheets: list[Sheet], *, title: str = "", creator: str = "",
@@ -160,7 +166,7 @@ def _row(n: int, values: Sequence, strings: dict[str, int], style) -> str:
     for c, v in enumerate(values, 1):
         if v is None or v == "":
             continue
-        ref = f"{column(c)}{n}"
+        ref = f"{_COLUMNS[c] if c < len(_COLUMNS) else column(c)}{n}"
         s = style(c)
         attr = f' s="{s}"' if s else ""
         if isinstance(v, bool):
