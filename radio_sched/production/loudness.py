@@ -101,8 +101,8 @@ def analyse(path: Path | str, settings: AudioSettings) -> Analysis:
                                    "short; send it again", "không giải mã được âm thanh: tệp có "
                                    "thể bị hỏng hoặc thiếu; hãy gửi lại")) from None
     except (AttributeError, ValueError):
-        raise AudioRefused(path, M("ffmpeg decoded no audio from the file",
-                                   "ffmpeg không giải mã được âm thanh nào từ tệp")) from None
+        raise AudioRefused(path, M("no audio could be decoded from the file",
+                                   "không giải mã được âm thanh nào từ tệp")) from None
     if samples == 0:
         raise AudioRefused(path, M("the file holds no audio samples", "tệp không có mẫu âm thanh nào"))
     if samples > settings.max_segment_s * rate:
