@@ -2,10 +2,13 @@
 
     .venv/bin/python scripts/screenshots.py [WORK] [--out docs/images]
 
+    .venv/bin/python scripts/screenshots.py [WORK] --guide [--out docs/huong-dan/images]
+
 WORK (default: work/, where scripts/demo.sh runs) must hold a finished demo. Saves
 audit-report.png (the quarter's printable audit report) and station-page.png (a station's month
 as its operator sees it, signed in with the demo's station account), reduced to a 64-colour palette
-by ffmpeg so that they stay small in the repository.
+by ffmpeg so that they stay small in the repository. With --guide, the user guide's pictures
+instead: each role's pages, signed in with the demo's account of that role.
 """
 
 from __future__ import annotations
@@ -65,12 +68,52 @@ def shoot(driver, path: Path, height: int) -> None:
     print(f"{path}: {path.stat().st_size // 1024} KB")
 
 
+GUIDE = [  # (file, role, page, height): the pictures docs/huong-dan/*.md show
+    ("so-thang.png", "department", "/department/{month}/", 700),
+    ("so-ket-qua.png", "department", "/department/{quarter}/coverage", 1100),
+    ("so-ket-qua-huyen.png", "department", "/department/{quarter}/coverage?district={district}", 1100),
+    ("bao-cao.png", "department", "/department/{quarter}/audit.html", 1400),
+    ("lap-lich-thang.png", "district", "/district/{district}/{month}/", 1300),
+    ("dai-xa-thang.png", "station", "/station/{commune}/{month}/", 1300),
+]
+
+
+def sign_in(driver, base: str, account: dict) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.delete_all_cookies()
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "username").send_keys(account["username"])
+    driver.find_element(By.ID, "password").send_keys(account["password"])
+    driver.find_element(By.ID, "login").click()
+
+
+def guide(driver, base: str, month: str, accounts: dict, out: Path) -> None:
+    """The guide's pictures, each page as the role that uses it sees it."""
+    by_role = {a["role"]: a for a in accounts.values()}
+    y, m = month.split("-")
+    fields = {"month": month, "quarter": f"{y}-Q{(int(m) - 1) // 3 + 1}",
+              "district": by_role["district"]["scope"].partition(":")[2],
+              "commune": by_role["station"]["scope"].partition(":")[2]}
+    signed = None
+    for name, role, page, height in GUIDE:
+        if signed != role:
+            sign_in(driver, base, by_role[role])
+            signed = role
+        driver.get(base + page.format(**fields))
+        if "/login" in driver.current_url:
+            sys.exit(f"could not sign in with the demo's {role} account")
+        shoot(driver, out / name, height)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("work", nargs="?", default=str(ROOT / "work"))
-    ap.add_argument("--out", default=str(ROOT / "docs" / "images"))
+    ap.add_argument("--out", help="default: docs/images, or docs/huong-dan/images with --guide")
+    ap.add_argument("--guide", action="store_true", help="the user guide's pictures")
     args = ap.parse_args()
-    work, out = Path(args.work).resolve(), Path(args.out)
+    work = Path(args.work).resolve()
+    out = Path(args.out or ROOT / "docs" / ("huong-dan/images" if args.guide else "images"))
     state, accounts = work / "demo" / "demo.json", work / "demo" / "accounts.json"
     if not state.is_file() or not accounts.is_file():
         sys.exit(f"{work} holds no finished demo: run bash scripts/demo.sh first")
@@ -91,6 +134,9 @@ def main() -> None:
     try:
         from selenium.webdriver.common.by import By
 
+        if args.guide:
+            guide(driver, base, month, json.loads(accounts.read_text(encoding="utf-8")), out)
+            return
         driver.get(report.as_uri())
         shoot(driver, out / "audit-report.png", 2250)
         driver.get(base + "/login")

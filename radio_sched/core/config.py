@@ -11,6 +11,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # radio_sched/
 REPO_DIR = PACKAGE_DIR.parent  # templates/ and audio_library/ live beside the package
 DATA_DIR = PACKAGE_DIR / "data"  # presets: divisions and plan rules
 TEMPLATES_DIR = REPO_DIR / "templates"
+GUIDE_DIR = REPO_DIR / "docs" / "huong-dan"  # the user guide, Markdown, served by the web app
 
 
 @dataclass(frozen=True)

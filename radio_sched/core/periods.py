@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .i18n import M
+from .i18n import M, tr
 
 
 class PeriodError(ValueError):
@@ -76,6 +76,41 @@ def parse_period(text: str) -> Period:
         raise PeriodError(M(
             "'{t}' is not a period; expected 2024-03, 2024-Q1, 2024-H1 or 2024",
             "'{t}' không phải kỳ báo cáo; cần dạng 2024-03, 2024-Q1, 2024-H1 hoặc 2024", t=text)) from None
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]
+
+
+def period_phrase(label: str) -> str:
+    """'2024-Q1' -> 'quý I năm 2024' / 'first quarter of 2024', as a title names the period ('Kết quả
+    phát quý I năm 2024', 'Coverage, first quarter of 2024'); a week or a window stays as written."""
+    year, _, part = label.partition("-")
+    if not year.isdigit() or (part and not re.fullmatch(r"Q[1-4]|H[12]|0[1-9]|1[0-2]", part)):
+        return label
+    if not part:
+        return tr("{y}", "năm {y}", y=year)
+    if part.startswith("Q"):
+        n = int(part[1])
+        return tr("{nth} quarter of {y}", "quý {r} năm {y}", r=ROMAN[n], y=year,
+                  nth=("first", "second", "third", "fourth")[n - 1])
+    if part.startswith("H"):
+        return tr("first half of {y}", "6 tháng đầu năm {y}", y=year) if part == "H1" else \
+            tr("second half of {y}", "6 tháng cuối năm {y}", y=year)
+    return tr("{m} {y}", "tháng {n} năm {y}", m=MONTHS_EN[int(part) - 1], n=int(part), y=year)
+
+
+def short_period(label: str) -> str:
+    """A period's name in a row of links: 'Quý I', '6 tháng đầu', 'T3', 'Năm 2024' (Q1, H1, Mar)."""
+    year, _, part = label.partition("-")
+    if not part:
+        return tr("{y}", "Năm {y}", y=year)
+    if part.startswith("Q"):
+        return tr("Q{n}", "Quý {r}", n=part[1], r=ROMAN[int(part[1])])
+    if part.startswith("H"):
+        return tr("H1", "6 tháng đầu") if part == "H1" else tr("H2", "6 tháng cuối")
+    return tr("{m}", "T{n}", m=MONTHS_EN[int(part) - 1][:3], n=int(part))
 
 
 def calendar_period(kind: str, day: dt.date) -> Period:

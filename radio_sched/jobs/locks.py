@@ -18,7 +18,9 @@ from ..core.db import session_scope
 from ..core.errors import Conflict
 from ..core.i18n import M
 from ..core.models import Job, Station
+from ..core.periods import parse_period, period_phrase
 from ..core.scopes import parse_scope
+from ..reference.labels import both, job_kind_label, scope_label
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "running")
@@ -68,7 +70,7 @@ def claim(db_url: str, kind: str, month: str | None, scope: str, *, created_by: 
                                     {"k": _advisory_key(month)})
                 other = _overlapping(session, job)
                 if other is not None:
-                    raise _busy(other)
+                    raise _busy(session, other)
                 return job.id
         except IntegrityError:
             if attempt:
@@ -76,7 +78,7 @@ def claim(db_url: str, kind: str, month: str | None, scope: str, *, created_by: 
             with session_scope(db_url) as session:
                 holder = session.scalar(select(Job).where(Job.lock_key == lock_key(month, scope)))
                 if holder is not None:
-                    raise _busy(holder) from None
+                    raise _busy(session, holder) from None
     raise AssertionError("unreachable")
 
 
@@ -94,12 +96,17 @@ def _overlapping(session: Session, job: Job) -> Job | None:
     return None
 
 
-def _busy(other: Job) -> Conflict:
+def _busy(session: Session, other: Job) -> Conflict:
+    """The refusal people read: the job's kind in words, its unit's name, its month if it has one."""
+    on = parse_period(other.month).start if other.month else None
+    month = both(period_phrase, other.month) if other.month else M("", "")
     return Conflict(M(
-        "a {kind} job for {scope} {month} is already running (job {id}, started by {who}, "
+        "a job is already running: {kind} for {scope}{sep_en}{month} (job {id}, started by {who}, "
         "{done}/{total}); wait for it to finish",
-        "đang có việc {kind} cho {scope} tháng {month} (việc số {id}, do {who} chạy, {done}/{total}); "
-        "hãy đợi việc đó xong", kind=other.kind, scope=other.scope, month=other.month or "-",
+        "đang có việc {kind} cho {scope}{sep_vi}{month} (việc số {id}, do {who} chạy, {done}/{total}); "
+        "hãy đợi việc đó xong", kind=both(job_kind_label, other.kind),
+        scope=both(scope_label, session, other.scope, on=on), month=month,
+        sep_en=", " if other.month else "", sep_vi=" " if other.month else "",
         id=other.id, who=other.created_by or "?", done=other.progress, total=other.total))
 
 

@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..core.config import TEMPLATES_DIR, AudioSettings
-from ..reference.kinds import kind_label
+from ..reference.labels import kind_label
 from ..core.i18n import nfc
 from ..core.periods import Period
 from . import mp3, playout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from ..core.i18n import M
 from . import mp3
 from .probe import AudioRefused, clock
 from .tools import ToolFailed, ffmpeg
+
+log = logging.getLogger(__name__)
 
 TOLERANCE_LU = 0.3  # each part this close to the target keeps whole sessions well within 1 LU
 PEAK_MARGIN_DB = 0.3  # parts stay this far under the true-peak ceiling; joins cannot add it back
@@ -93,12 +96,13 @@ def analyse(path: Path | str, settings: AudioSettings) -> Analysis:
         peak = _num(_PEAK_LEVEL.search(err))
         loud = _ebur128(err)
     except ToolFailed as exc:
-        raise AudioRefused(path, M("ffmpeg cannot decode the audio ({detail})",
-                                   "ffmpeg không giải mã được âm thanh ({detail})",
-                                   detail=exc.detail)) from None
+        log.info("ffmpeg cannot decode %s: %s", path, exc.detail)
+        raise AudioRefused(path, M("the audio cannot be decoded: the file may be damaged or cut "
+                                   "short; send it again", "không giải mã được âm thanh: tệp có "
+                                   "thể bị hỏng hoặc thiếu; hãy gửi lại")) from None
     except (AttributeError, ValueError):
-        raise AudioRefused(path, M("ffmpeg decoded no audio from the file",
-                                   "ffmpeg không giải mã được âm thanh nào từ tệp")) from None
+        raise AudioRefused(path, M("no audio could be decoded from the file",
+                                   "không giải mã được âm thanh nào từ tệp")) from None
     if samples == 0:
         raise AudioRefused(path, M("the file holds no audio samples", "tệp không có mẫu âm thanh nào"))
     if samples > settings.max_segment_s * rate:
@@ -205,9 +209,11 @@ def normalise(src: Path | str, out: Path | str, a: Analysis, settings: AudioSett
             frames = mp3.scan(out.read_bytes())
             loud = measure(out)
         except (ToolFailed, mp3.NotMp3) as exc:
-            raise AudioRefused(src, M("ffmpeg could not encode the ready version ({detail})",
-                                      "ffmpeg không mã hóa được bản sẵn sàng phát ({detail})",
-                                      detail=str(exc))) from None
+            log.info("encoding the ready version of %s failed: %s", src, exc)
+            raise AudioRefused(src, M(
+                "the ready-to-air version could not be made from this file; try another copy of "
+                "it, or tell the administrator", "không tạo được bản sẵn sàng phát từ tệp này; hãy "
+                "thử một bản khác của tệp hoặc báo người quản trị")) from None
         result = Encoded(frames, loud, gain, limit, attempt)
         miss = abs(loud.integrated_lufs - target)
         over = loud.true_peak_dbtp - ceiling

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from ..core.config import AudioSettings
 from ..core.i18n import M, Msg
 from .tools import ToolFailed, run
 
-
+log = logging.getLogger(__name__)
 TRUNCATION_SLACK_S = 0.5  # more missing than this (or 2 %) and a file is taken as cut short
 
 
@@ -55,9 +56,10 @@ def probe(path: Path | str, settings: AudioSettings) -> ProbeInfo:
         data = json.loads(proc.stdout or b"{}")
     except (ToolFailed, json.JSONDecodeError) as exc:
         detail = exc.detail if isinstance(exc, ToolFailed) else str(exc)
-        raise AudioRefused(path, M("not an audio file that ffmpeg can read ({detail})",
-                                   "không phải tệp âm thanh mà ffmpeg đọc được ({detail})",
-                                   detail=detail)) from None
+        log.info("ffprobe cannot read %s: %s", path, detail)  # for the log; people get a sentence
+        raise AudioRefused(path, M("not an audio file that can be read: send an MP3, WAV, M4A or "
+                                   "OGG file", "không phải tệp âm thanh đọc được: hãy gửi tệp MP3, "
+                                   "WAV, M4A hoặc OGG")) from None
     audio = [s for s in data.get("streams", []) if s.get("codec_type") == "audio"]
     if not audio:
         raise AudioRefused(path, M("the file has no audio stream", "tệp không có luồng âm thanh"))

@@ -16,9 +16,12 @@ log = logging.getLogger(__name__)
 class ToolFailed(Exception):
     """ffmpeg or ffprobe ran and failed; `detail` is the last lines it printed."""
 
-    def __init__(self, tool: str, detail: str):
-        self.tool, self.detail = tool, detail
-        super().__init__(f"{tool} failed: {detail}")
+    def __init__(self, tool: str, detail: str, code: int | None = None):
+        self.tool, self.detail, self.code = tool, detail, code
+        super().__init__(f"{tool} failed (exit code {code})")  # the detail goes to the log only
+
+    def __reduce__(self):  # travels back from worker processes intact
+        return (ToolFailed, (self.tool, self.detail, self.code))
 
 
 @lru_cache(maxsize=None)
@@ -39,7 +42,9 @@ def run(name: str, args: list[str], *, stdin: bytes | None = None) -> subprocess
                           stdin=None if stdin is not None else subprocess.DEVNULL)
     if proc.returncode != 0:
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise ToolFailed(name, " / ".join(tail) or f"exit code {proc.returncode}")
+        detail = " / ".join(tail) or f"exit code {proc.returncode}"
+        log.info("%s failed (exit code %d): %s", name, proc.returncode, detail)
+        raise ToolFailed(name, detail, proc.returncode)
     return proc
 
 

@@ -11,8 +11,10 @@ aired. Planned items without a report are "not reported" and not counted as aire
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Callable, Iterable
 
 from sqlalchemy import select
@@ -22,22 +24,22 @@ from ..core.config import local_today
 from ..reference.divisions import district_names, stations_in
 from ..core.errors import UserError
 from ..core.i18n import M, Msg
+from .audit_reasons import Reason, reason as _reason
 from ..core.models import AsRun, Schedule, ScheduleStation, Segment, Station
-from .outcomes import Outcome, months_of, outcomes
+from .outcomes import STATUSES, Outcome, months_of, outcomes
 from ..core.periods import Period
 from ..scheduler.plan import JINGLE_KIND, PlanRules, Rule
+from ..reference.labels import scope_label
 from ..reference.plan_rules import active_plan
-from ..scheduler.explain import reason as stored_reason
 from ..scheduler.instance import SegmentInfo
 from ..scheduler.obligations import Obligation, obligations
-from ..core.scopes import PROVINCE, Scope, covering, parse_scope
+from ..core.scopes import PROVINCE, Scope, parse_scope
 
 Progress = Callable[[int, int], None]
 COLUMNS = ["period", "district", "station", "rule", "segment", "required", "planned", "aired",
            "shortfall", "reason"]  # DESIGN.md's audit format; more columns only after these
 EXTRA_COLUMNS = ["station_name", "district_name", "window", "window_start", "window_end", "missed",
                  "not_reported", "unconfirmed", "made_good", "status"]
-MAX_REASONS = 3
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class AuditRow:
     made_good: int  # airings added by re-planning
     soft: bool
     due: bool  # its end has passed (an open window is not judged yet)
-    reason: Msg
+    reason: "Reason | Msg"
     withdrawn: dt.date | None = None  # the segment was withdrawn from that day, inside the window
 
     @property
@@ -129,6 +131,7 @@ class AuditResult:
     province: Rollup
     stations: list[Rollup]  # one per station (code = station code): the commune view
     titles: dict[str, str] = field(default_factory=dict)  # segment slug -> title
+    place: str = ""  # the scope as people read it: "Toàn tỉnh", "Huyện Kỳ Anh"
 
     @property
     def months(self) -> list[str]:
@@ -144,11 +147,13 @@ def audit(session: Session, period: Period, scope: Scope | None = None, *,
     stations = stations_in(session, scope, on=period.start, until=period.end)
     if not stations:
         raise UserError(M("no station in {scope} is on the air in {p}",
-                          "không có đài nào thuộc {scope} hoạt động trong kỳ {p}", scope=str(scope),
+                          "không có đài nào thuộc {scope} hoạt động trong kỳ {p}",
+                          scope=scope_label(session, scope, on=period.start),
                           p=period.label))
     names = district_names(session)
     segments, titles, withdrawn = _segments(session, period)
-    per_station = {st.id: _obligations(st, plan.rules, segments, period) for st in stations}
+    shared: dict[tuple, list[Obligation]] = {}
+    per_station = {st.id: _obligations(st, plan.rules, segments, period, shared) for st in stations}
     lo = min((ob.start for obs in per_station.values() for ob in obs), default=period.start)
     found = outcomes(session, [s.id for s in stations], lo, period.end)
     reported = _reported(session, [s.id for s in stations], lo, period.end)
@@ -156,13 +161,13 @@ def audit(session: Session, period: Period, scope: Scope | None = None, *,
     rows: list[AuditRow] = []
     for n, st in enumerate(stations, 1):
         rows += _rows(period, st, names.get(st.district_code or "", ""), per_station[st.id],
-                      found.get(st.id, []), stored.get(st.id, {}), st.id in reported, today, plan,
-                      withdrawn)
+                      found.get(st.id, []), stored.get(st.id, {}), st.id in reported, today,
+                      titles, withdrawn)
         if progress:
             progress(n, len(stations))
     districts, province, by_station = rollups(rows, stations, names, reported)
     return AuditResult(period, str(scope), plan, today, rows, list(plan.rules), districts, province,
-                       by_station, titles)
+                       by_station, titles, scope_label(session, scope, on=period.start))
 
 
 def _segments(session: Session, period: Period
@@ -185,12 +190,29 @@ def _segments(session: Session, period: Period
     return out, titles, withdrawn
 
 
-def _obligations(st: Station, rules: Iterable[Rule], segments, period: Period) -> list[Obligation]:
-    """The station's obligations due in the period (and while it was on the air)."""
-    mine = [r for r in rules if parse_scope(r.scope).covers(st.province_code, st.district_code, st.code)]
-    segs = covering(segments, st)
-    return [ob for ob in obligations(mine, segs, period.start, period.end)
-            if period.start <= ob.end <= period.end and st.valid_from <= ob.end <= st.valid_until]
+def _obligations(st: Station, rules: Iterable[Rule], segments, period: Period,
+                 shared: dict[tuple, list[Obligation]]) -> list[Obligation]:
+    """The station's obligations due in the period (and while it was on the air), in the order of
+    scheduler.obligations. What a rule owes for the province's and the district's segments is the
+    same at every station of a district: worked out once, the commune's own segments added."""
+    common = (segments.get(("province", None), []) + segments.get(("province", st.province_code), [])
+              + segments.get(("district", st.district_code), []))
+    own = segments.get(("commune", st.code), [])
+    due = lambda obs: [ob for ob in obs if period.start <= ob.end <= period.end]  # noqa: E731
+    out: list[Obligation] = []
+    for rule in rules:
+        if not parse_scope(rule.scope).covers(st.province_code, st.district_code, st.code):
+            continue
+        key = (rule.id, st.province_code, st.district_code)
+        if key not in shared:
+            shared[key] = due(obligations([rule], common, period.start, period.end))
+        obs = shared[key]
+        if own and rule.each_segment is not None:
+            extra = due(obligations([replace(rule, quota=None)], own, period.start, period.end))
+            if extra:  # windows in segment order (valid_from, slug), then the quota's periods
+                obs = sorted(obs + extra, key=lambda ob: (ob.segment is None, ob.start, ob.segment or ""))
+        out += [ob for ob in obs if st.valid_from <= ob.end <= st.valid_until]
+    return out
 
 
 def _reported(session: Session, station_ids: list[int], start: dt.date, end: dt.date) -> set[int]:
@@ -222,90 +244,44 @@ def _stored_shortfalls(session: Session, station_ids: list[int], start: dt.date,
 
 def _rows(period: Period, st: Station, district_name: str, obs: list[Obligation],
           found: list[Outcome], stored: dict, any_report: bool, today: dt.date,
-          plan: PlanRules, withdrawn: dict[str, dt.date]) -> list[AuditRow]:
+          titles: dict[str, str], withdrawn: dict[str, dt.date]) -> list[AuditRow]:
     by_slug: dict[str, list[Outcome]] = defaultdict(list)
     by_kind: dict[str, list[Outcome]] = defaultdict(list)
-    for o in found:
+    any_kind: list[Outcome] = []  # what a rule of kind "*" counts: every CCHC item
+    for o in sorted(found, key=lambda o: o.day):
         by_slug[o.slug].append(o)
         by_kind[o.kind].append(o)
-    planned_months = {o.day.strftime("%Y-%m") for o in found}
+        if o.kind != JINGLE_KIND:
+            any_kind.append(o)
+    planned_months = {f"{o.day.year:04d}-{o.day.month:02d}" for o in found}
+    pools = {("slug", k): (v, [o.day for o in v]) for k, v in by_slug.items()}
+    pools.update({("kind", k): (v, [o.day for o in v]) for k, v in by_kind.items()})
+    pools[("any", None)] = (any_kind, [o.day for o in any_kind])
     out = []
     for ob in obs:
-        pool = by_slug.get(ob.segment, []) if ob.segment is not None else (
-            [o for k, v in by_kind.items() if k != JINGLE_KIND for o in v] if ob.kind == "*"
-            else by_kind.get(ob.kind, []))
-        mine = [o for o in pool if ob.contains(o.day) and ob.counts(o.slug, o.kind)]
-        count = lambda *s: sum(1 for o in mine if o.status in s)  # noqa: E731
+        key = ("slug", ob.segment) if ob.segment is not None else ("any", None) if ob.kind == "*" \
+            else ("kind", ob.kind)
+        pool, days = pools.get(key, ((), []))
+        # the pool's airings inside the window, found by bisection (a pool is in day order)
+        mine = [o for o in pool[bisect_left(days, ob.start):bisect_right(days, ob.end)]
+                if ob.counts(o.slug, o.kind)]
+        tally = dict.fromkeys(STATUSES, 0)
+        made_good = 0
+        for o in mine:
+            tally[o.status] += 1
+            made_good += o.made_good
         row = dict(period=period.label, district=st.district_code or "", district_name=district_name,
                    station=st.code, station_name=st.name, rule=ob.rule, segment=ob.segment or "",
                    window=ob.label, start=ob.start, end=ob.end, required=ob.min, planned=len(mine),
-                   aired=count("aired"), missed=count("missed", "partial", "off_air"),
-                   unconfirmed=count("unconfirmed"), not_reported=count("unreported"),
-                   made_good=sum(1 for o in mine if o.made_good), soft=ob.soft, due=ob.end < today)
+                   aired=tally["aired"], missed=tally["missed"] + tally["partial"] + tally["off_air"],
+                   unconfirmed=tally["unconfirmed"], not_reported=tally["unreported"],
+                   made_good=made_good, soft=ob.soft, due=ob.end < today)
         gone = withdrawn.get(ob.segment) if ob.segment is not None else None
         if gone is not None and gone <= ob.end:
             row["withdrawn"] = gone
-        why = _reason(row, ob, mine, stored, any_report, planned_months)
+        why = Reason(partial(_reason, row, ob, mine, stored, any_report, planned_months, titles))
         out.append(AuditRow(**row, reason=why))
     return out
-
-
-def _reason(row: dict, ob: Obligation, mine: list[Outcome], stored: dict, any_report: bool,
-            planned_months: set[str]) -> Msg:
-    """Why an obligation is short (or what it lost and recovered), in both languages."""
-    parts: list[Msg] = []
-    if row.get("withdrawn") is not None:
-        parts.append(M("withdrawn from {d}: no more airings are owed",
-                       "đã rút khỏi lịch phát từ ngày {d}: không còn phải phát", d=row["withdrawn"]))
-    short = row["aired"] < row["required"] and row.get("withdrawn") is None
-    if row["soft"]:
-        parts.append(M("a wish of the plan (soft rule), not an obligation",
-                       "mong muốn của kế hoạch (quy tắc mềm), không bắt buộc"))
-    if not row["due"]:
-        parts.append(M("the window runs until {end}: not yet due", "còn hạn đến {end}: chưa đến hạn",
-                       end=ob.end))
-    if short and row["planned"] < row["required"]:
-        sf = stored.get((ob.rule, ob.segment, ob.start.isoformat()))
-        gaps = [m.label for m in months_of(ob.start, ob.end) if m.label not in planned_months]
-        if sf is not None and sf.get("code"):
-            parts.append(M("not planned: {why}", "lịch không xếp được: {why}",
-                           why=stored_reason(sf["code"], sf.get("params") or {})))
-        elif gaps and not mine:
-            parts.append(M("no schedule was planned for {m}", "không có lịch phát cho {m}",
-                           m=", ".join(gaps)))
-        else:
-            parts.append(M("the schedule planned {p} of {r}", "lịch chỉ xếp {p}/{r} lần phát",
-                           p=row["planned"], r=row["required"]))
-    if row["missed"]:
-        why = sorted({o.reason for o in mine if o.status in ("missed", "partial", "off_air") and o.reason})
-        parts.append(M("{n} missed, cut short or off the air ({why})",
-                       "{n} lần không phát, phát không trọn hoặc ngừng phát ({why})",
-                       n=row["missed"], why="; ".join(why[:MAX_REASONS]) or "-"))
-    if row["made_good"]:
-        parts.append(M("{n} made good by re-planning", "{n} lần phát bù nhờ lập lại lịch",
-                       n=row["made_good"]))
-    if short and row["unconfirmed"]:
-        parts.append(M("{n} in sessions reported partial without item detail (not counted)",
-                       "{n} lần thuộc buổi báo phát một phần không rõ từng tin (không tính)",
-                       n=row["unconfirmed"]))
-    if short and row["not_reported"]:
-        if any_report:
-            parts.append(M("{n} planned, not reported (not counted as aired)",
-                           "{n} lần có trong lịch nhưng chưa báo cáo (không tính là đã phát)",
-                           n=row["not_reported"]))
-        else:
-            parts.append(M("{n} planned, not reported: the station sent no as-run report (not "
-                           "counted as aired)", "{n} lần có trong lịch nhưng chưa báo cáo: đài chưa "
-                           "gửi báo cáo phát sóng nào (không tính là đã phát)", n=row["not_reported"]))
-    return join(parts)
-
-
-def join(parts: list[Msg]) -> Msg:
-    """Several messages as one, separated by '; ' (braces in rendered text are kept literal)."""
-    if not parts:
-        return M("", "")
-    esc = lambda s: s.replace("{", "{{").replace("}", "}}")  # noqa: E731
-    return M("; ".join(esc(p.render("en")) for p in parts), "; ".join(esc(p.render("vi")) for p in parts))
 
 
 def rollups(rows: list[AuditRow], stations: list[Station], names: dict[str, str], reported: set[int]

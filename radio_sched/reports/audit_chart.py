@@ -38,17 +38,33 @@ def pct(value: float | None) -> str:
     return text.replace(".", ",") if get_lang() == "vi" else text
 
 
+def chart_rows(result: AuditResult) -> list[tuple[str, Rollup, bool]]:
+    """(label, roll-up, is the total): a province's districts and the province; a district's
+    communes and the district, named; a commune alone."""
+    if result.scope.startswith("province"):
+        rows = [(d.name or d.code or tr("Communes (no district level)", "Các xã (không có cấp huyện)"),
+                 d, False) for d in result.districts]
+        return rows + [(tr("Whole province", "Toàn tỉnh"), result.province, True)]
+    if result.scope.startswith("district"):
+        return [(s.name, s, False) for s in result.stations] + [(result.place, result.province, True)]
+    return [(result.place, result.province, True)]
+
+
+def chart_title(result: AuditResult) -> str:
+    if result.scope.startswith("province"):
+        return tr("Coverage by district and month", "Tỷ lệ phát đạt theo huyện và tháng")
+    return tr("Coverage by commune and month", "Tỷ lệ phát đạt theo xã và tháng")
+
+
 def coverage_chart(result: AuditResult) -> Markup:
-    """Rows: the districts and the province; columns: the months of the period (by due date)."""
+    """Rows: the districts and the province (a district's drill-down: its communes and itself);
+    columns: the months of the period (by due date)."""
     months = result.months
-    rows: list[tuple[str, Rollup, bool]] = [
-        (d.name or d.code or tr("Communes (no district level)", "Các xã (không có cấp huyện)"), d, False)
-        for d in result.districts]
-    rows.append((tr("Whole province", "Toàn tỉnh"), result.province, True))
+    rows = chart_rows(result)
     cell_w = min(110, (WIDTH - LABEL_W) // max(1, len(months)))
     height = TOP + ROW_H * len(rows) + 44
-    title = tr("Coverage by district and month (airings aired of those required)",
-               "Tỷ lệ phát đạt theo huyện và tháng (số lần đã phát trên số lần phải phát)")
+    title = tr("{t} (airings aired of those required)", "{t} (số lần đã phát trên số lần phải phát)",
+               t=chart_title(result))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
            f'viewBox="0 0 {WIDTH} {height}" font-family="Times New Roman, serif" font-size="12" '
            f'aria-label="{escape(title)}" class="chart">', f"<title>{escape(title)}</title>"]
@@ -66,8 +82,8 @@ def coverage_chart(result: AuditResult) -> Markup:
             fill, ink = band(cov)
             x = LABEL_W + k * cell_w
             out.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{ROW_H - 2}" '
-                       f'fill="{fill}" stroke="#ffffff"><title>{escape(name)}, {label}: '
-                       f"{pct(cov)}</title></rect>")
+                       f'fill="{fill}" stroke="#ffffff"><title>{escape(name)}, '
+                       f"{escape(_month_label(label))}: {pct(cov)}</title></rect>")
             out.append(f'<text x="{x + cell_w / 2:.1f}" y="{y + ROW_H / 2 + 4:.1f}" '
                        f'text-anchor="middle" fill="{ink}"{weight}>{pct(cov)}</text>')
     y = TOP + ROW_H * len(rows) + 16

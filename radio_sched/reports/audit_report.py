@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import jinja2
 
 from ..core.config import TEMPLATES_DIR
 from .audit import COLUMNS, EXTRA_COLUMNS, AuditResult, AuditRow
-from .audit_chart import coverage_chart, pct
+from .audit_chart import chart_title, coverage_chart, pct
 from ..core.csvio import safe_cell, write_csv
 from ..core.i18n import get_lang, tr, using_lang
+from ..core.periods import MONTHS_EN, period_phrase
+from ..reference.labels import rule_label, rule_title, status_label
+from . import xlsx
 
 TEMPLATES = TEMPLATES_DIR / "audit"
 FORMATS = ("html", "csv", "xlsx")
 MEDIA = {"html": "text/html; charset=utf-8", "csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
+BOM = "\ufeff"  # the audit CSV is opened in Excel, which reads UTF-8 only after a BOM
 DETAIL_LIMIT = 300  # shortfall rows printed in the HTML report; the CSV/XLSX have them all
 
 
@@ -36,21 +36,6 @@ def to_csv(result: AuditResult, lang: str | None = None) -> str:
         return write_csv((row_values(r) for r in result.rows), COLUMNS + EXTRA_COLUMNS)
 
 
-def period_phrase(label: str) -> str:
-    """'2024-Q1' -> 'quý I năm 2024' / 'the first quarter of 2024' (the report's title)."""
-    year, _, part = label.partition("-")
-    if not part:
-        return tr("the year {y}", "năm {y}", y=year)
-    if part.startswith("Q"):
-        n = int(part[1])
-        return tr("the {nth} quarter of {y}", "quý {r} năm {y}", r=ROMAN[n], y=year,
-                  nth=("first", "second", "third", "fourth")[n - 1])
-    if part.startswith("H"):
-        return tr("the first half of {y}", "6 tháng đầu năm {y}", y=year) if part == "H1" else \
-            tr("the second half of {y}", "6 tháng cuối năm {y}", y=year)
-    return tr("{m} {y}", "tháng {n} năm {y}", m=MONTHS_EN[int(part) - 1], n=int(part), y=year)
-
-
 def date_line(place: str, day: dt.date) -> str:
     """'Hà Tĩnh, ngày 05 tháng 4 năm 2024': days under 10 and months 1 and 2 take a leading zero
     (Decree 30/2020/NĐ-CP on administrative documents)."""
@@ -62,17 +47,29 @@ def date_line(place: str, day: dt.date) -> str:
 
 
 def scope_name(result: AuditResult) -> str:
-    if result.scope.startswith("district:") and result.districts:
-        return result.districts[0].name or result.scope
-    if result.scope.startswith("commune:") and result.stations:
-        return result.stations[0].name
-    return ""
+    """The unit a district's or commune's report is about ("" for the whole province)."""
+    return "" if result.scope.startswith("province") else result.place
+
+
+def window_label(row: AuditRow) -> str:
+    """'tháng 3 năm 2024' for a calendar month, quarter or year; else the days, '08/03–14/03/2024'."""
+    named = period_phrase(row.window)
+    if named != row.window:
+        return named
+    a, b = row.start, row.end
+    first = f"{a:%d/%m}" if a.year == b.year else f"{a:%d/%m/%Y}"
+    return f"{first}–{b:%d/%m/%Y}"
+
+
+def rule_names(result: AuditResult) -> dict[str, str]:
+    """Rule id -> its short label, for column headers and lists."""
+    return {r.id: rule_label(r, result.rules) for r in result.rules}
 
 
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(t=tr, pct=pct)
+    env.globals.update(t=tr, pct=pct, rule_title=rule_title, window_label=window_label)
     return env
 
 
@@ -87,6 +84,8 @@ def to_html(result: AuditResult, lang: str | None = None, *, day: dt.date | None
             lang=get_lang(), r=result, plan=plan, issuer=(plan.issuer or plan.name).upper(),
             date_line=date_line(plan.province, day or result.today),
             period=period_phrase(result.period.label), scope_name=scope_name(result),
+            labels=rule_names(result), chart_title=chart_title(result),
+            total_name=scope_name(result) or tr("Whole province", "Toàn tỉnh"),
             chart=coverage_chart(result), judged=len(judged),
             met=sum(1 for r in judged if not r.shortfall), short_rows=short[:DETAIL_LIMIT],
             short_total=len(short), stations_short=stations_short, limit=DETAIL_LIMIT,
@@ -106,79 +105,71 @@ def _stations_short(result: AuditResult, short: list[AuditRow]) -> list[dict]:
 
 
 def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None = None) -> bytes:
-    """A workbook: the summary per rule and district, every station, and every row of the CSV."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
+    """A workbook for people: the summary per rule and district, every station, and every row of
+    the audit with titles and words where the CSV has ids."""
     with using_lang(lang or get_lang()):
-        wb = Workbook()
-        when = dt.datetime.combine(day or result.today, dt.time())
-        wb.properties.creator = "radio-sched"
-        wb.properties.created = wb.properties.modified = when
-        wb.properties.title = tr("Coverage audit {p}", "Báo cáo kết quả phát {p}", p=result.period.label)
-        bold = Font(bold=True)
-
-        def sheet(ws, header, rows, widths, percent=()):
-            ws.append([safe_cell(h) for h in header])
-            for c in ws[ws.max_row]:
-                c.font = bold
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-            first = ws.max_row
-            for row in rows:
-                ws.append([safe_cell(v) for v in row])
-            for col in percent:
-                for (cell,) in ws.iter_rows(min_row=first + 1, min_col=col, max_col=col):
-                    cell.number_format = "0.0%"
-            for n, w in enumerate(widths, 1):
-                ws.column_dimensions[get_column_letter(n)].width = w
-            ws.freeze_panes = ws.cell(row=first + 1, column=1)
-            ws.auto_filter.ref = f"A{first}:{get_column_letter(len(header))}{ws.max_row}"
-
-        ws = wb.active
-        ws.title = tr("Summary", "Tổng hợp")
-        ws.append([safe_cell(f"{(result.plan.issuer or '').upper()}")])
-        ws.append([safe_cell(tr("Coverage of the CCHC column, {p}", "Kết quả phát chuyên mục CCHC {p}",
-                                p=period_phrase(result.period.label)))])
-        ws["A1"].font = ws["A2"].font = bold
-        ws.append([])
         rules = [r for r in result.rules if not r.soft]
+        labels = rule_names(result)
         head = [tr("Unit", "Đơn vị"), tr("Stations", "Số đài"), tr("Reporting", "Có báo cáo"),
                 tr("Fully compliant", "Đạt toàn bộ"), tr("Share", "Tỷ lệ đài đạt"),
-                tr("Coverage", "Tỷ lệ phát đạt")] + [r.id for r in rules]
-        units = [(tr("Whole province", "Toàn tỉnh"), result.province)] + [
-            (d.name or d.code or "-", d) for d in result.districts]
-        sheet(ws, head, [[name, u.stations, u.reporting, u.overall.compliant, u.overall.share,
-                          u.overall.coverage] + [u.rules[r.id].share if r.id in u.rules else None
-                                                 for r in rules] for name, u in units],
-              [34, 9, 11, 12, 12, 12] + [14] * len(rules), percent=range(5, 7 + len(rules)))
-
-        st = wb.create_sheet(tr("Stations", "Theo xã"))
+                tr("Coverage", "Tỷ lệ phát đạt")] + [labels[r.id] for r in rules]
+        units = [(tr("Whole province", "Toàn tỉnh") if result.scope.startswith("province")
+                  else result.place, result.province)] + [
+            (d.name or d.code or tr("Communes (no district level)", "Các xã (không có cấp huyện)"), d)
+            for d in result.districts]
+        summary = xlsx.Sheet(
+            tr("Summary", "Tổng hợp"), head,
+            [[safe_cell(name), u.stations, u.reporting, u.overall.compliant, u.overall.share,
+              u.overall.coverage] + [u.rules[r.id].share if r.id in u.rules else None for r in rules]
+             for name, u in units],
+            [34, 9, 11, 12, 12, 12] + [16] * len(rules), percent=range(5, 7 + len(rules)),
+            lines=[[safe_cell((result.plan.issuer or "").upper())],
+                   [safe_cell(tr("Coverage of the CCHC column, {p}", "Kết quả phát chuyên mục CCHC {p}",
+                             p=period_phrase(result.period.label)))], []])
+        yes, no = tr("yes", "có"), tr("no", "không")
         district_of = {r.station: (r.district, r.district_name) for r in result.rows}
-        sheet(st, [tr("district", "mã huyện"), tr("district name", "huyện"), tr("station", "mã xã"),
-                   tr("name", "tên"), tr("reporting", "có báo cáo"), tr("required", "phải phát"),
-                   tr("aired", "đã phát"), tr("coverage", "tỷ lệ phát"),
-                   tr("fully compliant", "đạt toàn bộ")],
-              [[*district_of.get(s.code, ("", "")), s.code, s.name,
-                tr("yes", "có") if s.reporting else tr("no", "không"), s.overall.required,
-                s.overall.aired, s.overall.coverage,
-                "" if not s.overall.stations else tr("yes", "có") if s.overall.compliant
-                else tr("no", "không")] for s in result.stations],
-              [10, 24, 10, 26, 11, 10, 10, 11, 12], percent=(8,))
-
-        detail = wb.create_sheet(tr("Detail", "Chi tiết"))
-        sheet(detail, COLUMNS + EXTRA_COLUMNS, (row_values(r) for r in result.rows),
-              [9, 9, 9, 22, 34, 9, 9, 9, 9, 60, 24, 22, 22, 12, 12, 8, 8, 8, 8, 8])
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        stations = xlsx.Sheet(
+            tr("Stations", "Theo xã"),
+            [tr("district", "mã huyện"), tr("district name", "huyện"), tr("station", "mã xã"),
+             tr("name", "tên"), tr("reporting", "có báo cáo"), tr("required", "phải phát"),
+             tr("aired", "đã phát"), tr("coverage", "tỷ lệ phát"), tr("fully compliant", "đạt toàn bộ")],
+            [[*map(safe_cell, district_of.get(s.code, ("", ""))), s.code, safe_cell(s.name),
+              yes if s.reporting else no, s.overall.required, s.overall.aired, s.overall.coverage,
+              "" if not s.overall.stations else yes if s.overall.compliant else no]
+             for s in result.stations],
+            [10, 24, 10, 26, 11, 10, 10, 11, 12], percent=(8,))
+        status = {k: status_label(k) for k in ("met", "short", "open", "soft")}
+        period = period_phrase(result.period.label)
+        windows: dict[tuple, str] = {}  # the same windows recur at every station
+        detail = xlsx.Sheet(
+            tr("Detail", "Chi tiết"),
+            [tr("period", "kỳ"), tr("district", "mã huyện"), tr("district name", "huyện"),
+             tr("station", "mã xã"), tr("name", "tên"), tr("rule", "nội dung"),
+             tr("segment", "tin"), tr("window", "thời hạn"), tr("from", "từ ngày"),
+             tr("until", "đến ngày"), tr("required", "phải phát"), tr("planned", "có lịch"),
+             tr("aired", "đã phát"), tr("short", "còn thiếu"), tr("lost", "không phát"),
+             tr("not reported", "chưa báo cáo"), tr("unconfirmed", "không rõ tin"),
+             tr("made good", "phát bù"), tr("result", "kết quả"), tr("reason", "lý do")],
+            ([period, r.district, safe_cell(r.district_name), r.station,
+              safe_cell(r.station_name), labels.get(r.rule, r.rule),
+              safe_cell(result.titles.get(r.segment, r.segment)),
+              windows.get((r.window, r.start, r.end)) or windows.setdefault(
+                  (r.window, r.start, r.end), window_label(r)),
+              r.start.isoformat(), r.end.isoformat(),
+              r.required, r.planned, r.aired, r.shortfall, r.missed, r.not_reported, r.unconfirmed,
+              r.made_good, status[r.status], safe_cell(r.reason.render())] for r in result.rows),
+            [9, 9, 20, 9, 22, 26, 34, 22, 11, 11, 9, 9, 9, 9, 9, 9, 9, 9, 12, 60])
+        return xlsx.write([summary, stations, detail], creator="radio-sched",
+                          title=tr("Coverage audit {p}", "Báo cáo kết quả phát {p}",
+                                   p=result.period.label),
+                          created=dt.datetime.combine(day or result.today, dt.time()))
 
 
 def render(result: AuditResult, fmt: str, lang: str | None = None, *,
            day: dt.date | None = None) -> bytes:
-    """The report as bytes in one of FORMATS."""
+    """The report as bytes in one of FORMATS (the CSV with a BOM, for Excel)."""
     if fmt == "csv":
-        return to_csv(result, lang).encode("utf-8")
+        return (BOM + to_csv(result, lang)).encode("utf-8")
     if fmt == "xlsx":
         return to_xlsx(result, lang, day=day)
     if fmt == "html":

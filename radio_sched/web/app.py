@@ -17,6 +17,7 @@ from ..core.db import require_current
 from ..core.errors import RadioSchedError
 from ..core.i18n import M, get_lang, set_lang, tr
 from . import common
+from ..reference import labels
 from .errors import csrf, register_errors
 from .nav import period_links
 
@@ -56,12 +57,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(_before)
     app.after_request(_after)
     app.jinja_env.globals.update(t=tr, lang=get_lang, csrf_field=_csrf_field,
-                                 period_links=period_links)
+                                 period_links=period_links, lang_url=common.lang_url,
+                                 place=common.place, **labels.FOR_PAGES)
     register_errors(app)
 
-    from . import admin, api, auth, coverage, department, jobs, planner, station
+    from . import admin, api, auth, coverage, department, help, jobs, planner, station
 
-    for module in (auth, station, planner, jobs, department, coverage, api, admin):
+    for module in (auth, station, planner, jobs, department, coverage, help, api, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself when a browser cookie (not a token) is used
     from ..jobs.kinds import register as register_job_kinds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 from typing import Any, Callable
 
 from flask import abort, current_app, g, redirect, request, session as cookie, url_for
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..core.config import Settings, WebSettings, local_today
 from ..core.db import sessionmaker_for
 from ..reference.divisions import station_by_code
+from ..reference.labels import scope_label
 from ..core.errors import NotFound, UserError
 from ..core.i18n import LANGS, get_lang
 from ..core.models import Station, Unit, User
@@ -155,3 +157,14 @@ def station_or_404(code: str, month: Period) -> Station:
 
 def lang() -> str:
     return get_lang()
+
+
+def lang_url(code: str) -> str:
+    """This page in another language: its path and query kept, only ?lang= changed."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+    return request.path + "?" + urlencode(args)
+
+
+def place(scope: str) -> str:
+    """A user's scope as people read it (Toàn tỉnh, Huyện Kỳ Anh, Xã Kỳ Xuân)."""
+    return scope_label(db(), scope, on=local_today())

@@ -10,11 +10,12 @@ import re
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 
 from ..reports.audit import audit
-from ..reports.audit_chart import coverage_chart, pct
-from ..reports.audit_report import FORMATS, MEDIA, period_phrase, render
+from ..reports.audit_chart import chart_title, coverage_chart, pct
+from ..reports.audit_report import FORMATS, MEDIA, render, rule_names
+from ..reference.labels import rule_title
 from ..core.config import local_today
 from ..core.models import Unit
-from ..core.periods import Period, PeriodError, parse_period
+from ..core.periods import Period, PeriodError, parse_period, period_phrase, short_period
 from ..core.scopes import Scope, parse_scope
 from ..access.users import can_manage_scope
 from .common import db, district_unit_or_404, login_required
@@ -72,6 +73,9 @@ def page(period: str):
         [f"{year}-{m:02d}" for m in range(1, 13)]
     return render_template("department/coverage.html", r=result, p=p, unit=unit, pct=pct,
                            phrase=period_phrase(p.label), chart=coverage_chart(result),
+                           chart_title=chart_title(result), labels=rule_names(result),
+                           rule_title=rule_title, short_period=short_period,
+                           period_phrase=period_phrase,
                            choices=choices, district=unit.code if unit else None,
                            judged=sum(1 for r in result.rows if r.judged),
                            short=sum(1 for r in result.rows if r.judged and r.shortfall),

@@ -101,7 +101,7 @@ def test_the_audit_adds_up(demo, db):
     s = demo["summary"]
     html, csv_path, xlsx = (demo["root"] / "reports" / f"audit-2024-Q1-{DISTRICT}.{ext}"
                             for ext in ("html", "csv", "xlsx"))
-    rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
     assert rows and "Báo cáo" in html.read_text(encoding="utf-8")
     for r in rows:  # every row's shortfall is its requirement less what aired
         assert int(r["shortfall"]) == max(0, int(r["required"]) - int(r["aired"])), r

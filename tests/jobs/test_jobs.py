@@ -39,6 +39,9 @@ def test_one_job_per_month_and_scope(url):
     with pytest.raises(Conflict) as e:
         claim(url, "render", "2024-03", "district:436", created_by="other")
     assert f"việc số {a}" in str(e.value) and "d436" in str(e.value)
+    said = e.value.message  # the kind in words, the unit by name, the month as people write it
+    assert "đang có việc lập lịch cho Thành phố Hà Tĩnh tháng 3 năm 2024 (" in said.render("vi")
+    assert "a job is already running: planning for Thành phố Hà Tĩnh, March 2024 (job" in said.render("en")
     b = claim(url, "plan", "2024-03", "district:440")  # another district runs at the same time
     claim(url, "plan", "2024-04", "district:436")      # and another month
     with pytest.raises(Conflict):                       # the province overlaps every district
@@ -50,6 +53,16 @@ def test_one_job_per_month_and_scope(url):
     run(url, b, lambda s, p: {"n": 1})
     with pytest.raises(Conflict):                       # 18301's job still holds the province
         claim(url, "plan", "2024-03", "province")
+
+
+@pytest.mark.all_backends
+def test_a_job_without_a_month_is_named_without_one(url):
+    claim(url, "segments", None, "province", created_by="so")
+    with pytest.raises(Conflict) as e:
+        claim(url, "segments", None, "district:440")
+    vi = e.value.message.render("vi")
+    assert "đang có việc thêm mục phát cho Toàn tỉnh (việc số" in vi and "tháng" not in vi
+    assert "already running: adding segments for Whole province (job" in e.value.message.render("en")
 
 
 @pytest.mark.all_backends

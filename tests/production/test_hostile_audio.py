@@ -83,6 +83,9 @@ def test_things_that_are_not_audio_under_an_audio_name(add, tmp_path, kind):
     assert f"{kind}.mp3:" in res.output and "Traceback" not in res.output
     assert any(w in res.output for w in ("không phải tệp âm thanh", "không có luồng âm thanh",
                                          "không giải mã được")), res.output
+    # a plain sentence: ffmpeg's own words ("Invalid data found...", stream maps) stay in the log
+    for raw in ("Invalid data", "ffprobe", "ffmpeg", " / ", "Error", "moov", "0:a:0"):
+        assert raw not in res.output, (raw, res.output)
 
 
 EVIL = '<img src=x onerror="alert(1)" data-evil>'

@@ -63,7 +63,8 @@ def test_refusals_say_why(tmp_path):
     text = tmp_path / "notes.mp3"
     text.write_text("Đây không phải âm thanh\n" * 50, encoding="utf-8")
     vi, en = _refusal(text)
-    assert "ffmpeg" in vi and "not an audio file" in en
+    assert "không phải tệp âm thanh" in vi and "not an audio file" in en
+    assert "ffmpeg" not in vi + en and "Invalid data" not in vi + en  # the tool's words stay in the log
     silent = make_audio(tmp_path / "silent.wav", "silence", 3.0)
     vi, en = _refusal(silent)
     assert "im lặng" in vi and "silent" in en

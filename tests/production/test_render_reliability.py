@@ -87,7 +87,7 @@ def test_one_render_per_district_at_a_time_and_two_districts_at_once(month, sett
     other = spawn(db_url, ["render", "2024-03", "--district", "440"], settings=settings)
     refused, done_other = finish(again), finish(other)
     assert refused.code == 3, refused.err
-    assert "đang có việc render cho district:436 tháng 2024-03" in refused.err
+    assert "đang có việc dựng âm thanh cho Thành phố Hà Tĩnh tháng 3 năm 2024" in refused.err
     assert "hãy đợi việc đó xong" in refused.err and "Traceback" not in refused.err
     assert done_other.code == 0, done_other.err  # district 440 renders while 436 is busy
     assert codes(month, rows(month)) == ["18202", "18205"]

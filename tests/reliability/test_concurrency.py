@@ -37,12 +37,12 @@ def test_the_same_district_twice_one_runs_the_other_is_told(province, db_url, tm
     wait_for(paused, first)  # it holds the month's job lock and is reading what to plan
     second = finish(spawn(db_url, [*PLAN, "--district", "436"]))
     assert second.code == 3, second.err
-    assert "đang có việc plan cho district:436 tháng 2024-03" in second.err
+    assert "đang có việc lập lịch cho Thành phố Hà Tĩnh tháng 3 năm 2024" in second.err
     assert "do cli:" in second.err and "hãy đợi việc đó xong" in second.err
     assert "Traceback" not in second.err
     english = finish(spawn(db_url, [*PLAN, "--station", "18077"], lang="en"))  # a commune of 436
     assert english.code == 3
-    assert "a plan job for district:436 2024-03 is already running" in english.err
+    assert "a job is already running: planning for Thành phố Hà Tĩnh, March 2024 (job" in english.err
     assert versions(province) == {}
     go.touch()
     done = finish(first)

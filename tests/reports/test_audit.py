@@ -146,15 +146,27 @@ def test_csv_is_the_design_format_and_cells_cannot_become_formulas(months):
     assert bad and all(r["station_name"] == "'=HYPERLINK(\"x\")" for r in bad)
     row = next(r for r in got if r["status"] == "short")
     assert int(row["shortfall"]) == int(row["required"]) - int(row["aired"]) > 0 and row["reason"]
+    data = render(res, "csv")
+    assert data.startswith(b"\xef\xbb\xbfperiod,") and data[3:].decode("utf-8") == text
     wb = load_workbook(io.BytesIO(render(res, "xlsx", "en")))
     assert wb.sheetnames == ["Summary", "Stations", "Detail"]
     detail = list(wb["Detail"].iter_rows(values_only=True))
-    assert list(detail[0][:10]) == COLUMNS and len(detail) == len(res.rows) + 1
-    names = [c for c in wb["Detail"]["K"] if c.value and "HYPERLINK" in str(c.value)]
+    assert detail[0][:7] == ("period", "district", "district name", "station", "name", "rule",
+                             "segment") and len(detail) == len(res.rows) + 1
+    # people read titles and words where the CSV has ids
+    by_key = {(r.station, r.window): r for r in res.rows if r.rule == "model-citizen"}
+    line = next(x for x in detail[1:] if x[5] == "Model citizen")
+    row = by_key[(line[3], "2024-03")]
+    assert line[0] == "March 2024" and line[7] == "March 2024" and line[18] == row.status
+    assert (line[10], line[12], line[13]) == (row.required, row.aired, row.shortfall)
+    assert not {x[5] for x in detail[1:]} & {r.id for r in res.rules}
+    names = [c for c in wb["Detail"]["E"] if c.value and "HYPERLINK" in str(c.value)]
     assert names and all(c.data_type == "s" and c.value.startswith("'=") for c in names)
     summary = list(wb["Summary"].iter_rows(values_only=True))
     assert summary[3][:3] == ("Unit", "Stations", "Reporting")
     assert summary[4][:3] == ("Whole province", 5, 2)
+    assert "Provincial programme, quarterly" in summary[3]
+    assert isinstance(summary[4][4], float) and wb["Summary"]["E5"].number_format == "0.0%"
 
 
 def test_html_is_a_printable_administrative_report(months):
@@ -168,7 +180,7 @@ def test_html_is_a_printable_administrative_report(months):
         assert text in html, text
     assert "<script" not in html and "<b>Tân" not in html
     en = to_html(res, "en", day=dt.date(2024, 2, 1))
-    assert "the first quarter of 2024" in en and "Hà Tĩnh, 1 February 2024" in en
+    assert "radio stations, first quarter of 2024" in en and "Hà Tĩnh, 1 February 2024" in en
     assert "SOCIALIST REPUBLIC OF VIET NAM" in en
     h1 = to_html(audit(months, parse_period("2024-H2"), today=TODAY), "vi", day=dt.date(2024, 1, 9))
     assert "6 tháng cuối năm 2024" in h1 and "ngày 09 tháng 01 năm 2024" in h1
@@ -177,7 +189,8 @@ def test_html_is_a_printable_administrative_report(months):
 def test_audit_command(months, runner, tmp_path):
     res = runner(["audit", "2024-Q1", "--district", "436"])
     assert res.exit_code == 0, res.output
-    got = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert res.stdout.startswith("\ufeffperiod,")  # Excel reads the diacritics after a BOM
+    got = list(csv.DictReader(io.StringIO(res.stdout.removeprefix("\ufeff"))))
     assert {r["station"] for r in got} == {"18073", "18077"} and {r["period"] for r in got} == {"2024-Q1"}
     out = tmp_path / "bao-cao" / "q1.html"
     res = runner(["audit", "2024-Q1", "--format", "html", "-o", str(out), "--date", "05/04/2024"])
@@ -194,6 +207,26 @@ def test_audit_command(months, runner, tmp_path):
 
 
 def test_nothing_due_without_stations_is_a_clear_error(months):
-    with pytest.raises(Exception, match="không có đài nào thuộc commune:99999"):
+    with pytest.raises(Exception, match="không có đài nào thuộc xã 99999"):
         audit(months, MARCH, Scope("commune", "99999"), today=TODAY)
     assert months.scalar(select(Station.id).limit(1))
+
+
+def test_the_report_and_workbook_people_read_show_no_ids(months):
+    """Planned February and March, reported March: section IV, the summary and every cell of the
+    workbook name rules by their titles, items by theirs and statuses in words."""
+    from radio_sched.core.models import Segment
+
+    from ..text_checks import assert_reads_vietnamese, visible_text, xlsx_text
+
+    slugs = [s for s in months.scalars(select(Segment.slug)) if not s.startswith("jingle")]
+    for label, scope in (("2024-Q1", None), ("2024-03", Scope("district", "436"))):
+        res = audit(months, parse_period(label), scope, today=TODAY)
+        rule_ids = [r.id for r in res.rules]
+        assert any(r.judged and r.shortfall for r in res.rows)  # section IV has rows to show
+        html = to_html(res, "vi", day=TODAY)
+        assert_reads_vietnamese(visible_text(html), rule_ids=rule_ids, segment_ids=slugs,
+                                where=f"report {label}")
+        assert_reads_vietnamese(xlsx_text(render(res, "xlsx", "vi")), rule_ids=rule_ids,
+                                segment_ids=slugs, where=f"workbook {label}")
+    assert "Thành phố Hà Tĩnh" in visible_text(html) and "Toàn tỉnh" not in visible_text(html)

@@ -81,6 +81,7 @@ def test_export_csv_to_a_file(province, runner, tmp_path):
     out = tmp_path / "out" / "march.csv"
     res = runner(["export", "2024-03", "--format", "csv", "-o", str(out)])
     assert res.exit_code == 0 and out.exists()
+    assert not out.read_bytes().startswith(b"\xef\xbb\xbf")  # machines import it: no BOM
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows[0] == CSV_COLUMNS
     assert len({r[0] for r in rows[1:]}) == 5
