@@ -120,7 +120,7 @@ def test_make_goods_and_the_q3_audit(demo, db):
     first = next(f for f in s.asrun if not f["simulated"])
     assert first["end"] == "2025-09-15" and first["statuses"]["missed"] > 0
     assert {p.name for p in reports.iterdir()} == {f"audit-2025-Q3.{x}" for x in ("html", "csv", "xlsx")}
-    rows = list(csv.DictReader(io.StringIO((reports / "audit-2025-Q3.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((reports / "audit-2025-Q3.csv").read_text("utf-8-sig"))))
     assert {r["station"] for r in rows} == set(COMMUNES) and {r["district"] for r in rows} == {""}
     assert {r["period"] for r in rows} == {"2025-Q3"}
     judged = [r for r in rows if r["status"] in ("met", "short")]
