@@ -166,7 +166,7 @@ def test_csv_is_the_design_format_and_cells_cannot_become_formulas(months):
     assert summary[3][:3] == ("Unit", "Stations", "Reporting")
     assert summary[4][:3] == ("Whole province", 5, 2)
     assert "Provincial programme, quarterly" in summary[3]
-    assert isinstance(summary[4][4], (int, float))  # Excel keeps one number type; and wb["Summary"]["E5"].number_format == "0.0%"
+    assert isinstance(summary[4][4], (int, float)) and wb["Summary"]["E5"].number_format == "0.0%"
 
 
 def test_html_is_a_printable_administrative_report(months):
