@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.config import Settings
@@ -27,12 +28,12 @@ from ..core.i18n import M
 from ..core.models import AsRun, Schedule, ScheduleStation, Station
 from ..reports.outcomes import Outcome, outcomes, presumed_aired
 from ..core.periods import Period
-from .pipeline import STEPS, solve_month, solver_status, store_version
+from .pipeline import STEPS, Solved, solve_month, solver_status, store_version
 from ..core.progress import Stages
 from .schedules import CHUNK, current_schedule_ids
 from . import instances as bridge
 from ..scheduler.obligations import Obligation
-from .store import shortfall_dict
+from .store import VERSION_TRIES, draft_airings, next_version, shortfall_dict
 from ..core.scopes import PROVINCE, Scope
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,18 @@ class ReplanResult:
         return sum(self.past[k] for k in LOST)
 
 
+@dataclass
+class _Unstored:
+    """A re-plan solved and compared, not yet stored."""
+
+    result: ReplanResult
+    solved: Solved
+    header: dict
+    steps: Stages
+    stations: list[Station]
+    started: float
+
+
 def replan_month(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None,
                  *, seed: int = 0, time_limit: float | None = None, jobs: int | None = None,
                  workers: int | None = None, progress: Progress | None = None,
@@ -90,6 +103,17 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
     """Plan month again from replan_from with make-goods; store a new version only if the days from
     replan_from change for some station (running it twice stores nothing the second time).
     progress(done, total) counts four steps a station: built, solved, checked, stored."""
+    draft = _solve(session, month, replan_from, scope, seed=seed, time_limit=time_limit,
+                   jobs=jobs, workers=workers, progress=progress, created_by=created_by)
+    _store(session, draft)
+    return draft.result
+
+
+def _solve(session: Session, month: Period, replan_from: dt.date, scope: Scope | None, *,
+           seed: int = 0, time_limit: float | None = None, jobs: int | None = None,
+           workers: int | None = None, progress: Progress | None = None,
+           created_by: str | None = None) -> _Unstored:
+    """Everything a re-plan does before it writes: reads only, so it holds no write lock."""
     t0 = time.perf_counter()
     steps = Stages(progress, STEPS)
     scope = scope or PROVINCE
@@ -117,7 +141,7 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
             changes += _diff(by_id[sid], old, new)
     statuses = [o.status for rows in before.values() for o in rows]
     status = solver_status(solutions)
-    sch = None
+    header: dict = {}
     if changed_ids:
         parent = max((session.get(Schedule, current[sid]) for sid in changed_ids),
                      key=lambda s: s.version)
@@ -129,21 +153,30 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                              "build_s": round(solved.build_s, 3), "solve_s": round(solved.solve_s, 3),
                              "check_s": round(solved.check_s, 3), "time_limit": time_limit,
                              "jobs": jobs, "past": dict(Counter(statuses))})
-        sch = store_version(session, solved, steps, header, changed_ids)
-    steps.finish()
-    t3 = time.perf_counter()
     log.info("replan %s from %s for %s: %d stations solved, %d changed", month.label, replan_from,
              scope, len(ids), len(changed_ids))
-    return ReplanResult(
+    res = ReplanResult(
         month=month.label, scope=str(scope), replan_from=replan_from, stations=len(ids),
-        schedule_id=sch.id if sch else None, version=sch.version if sch else None,
+        schedule_id=None, version=None,
         changed=[by_id[i].code for i in changed_ids], changed_ids=changed_ids, changes=changes,
         past=Counter(statuses),
         unrestorable=_unrestorable(session, inst, solutions, before, current, by_id),
         solver_status=status, distinct=shared["solved"], build_s=solved.build_s,
-        solve_s=solved.solve_s, check_s=solved.check_s,
-        store_s=t3 - solved.started - solved.build_s - solved.solve_s - solved.check_s,
-        wall_s=t3 - t0)
+        solve_s=solved.solve_s, check_s=solved.check_s, store_s=0.0, wall_s=0.0)
+    return _Unstored(res, solved, header, steps, stations, t0)
+
+
+def _store(session: Session, draft: _Unstored, *, version: int | None = None) -> None:
+    """Store the changed stations as the month's next version (or as `version`), if any changed."""
+    res, solved = draft.result, draft.solved
+    t0 = time.perf_counter()
+    if res.changed_ids:
+        sch = store_version(session, solved, draft.steps, draft.header, res.changed_ids,
+                            version=version)
+        res.schedule_id, res.version = sch.id, sch.version
+    draft.steps.finish()
+    t1 = time.perf_counter()
+    res.store_s, res.wall_s = t1 - t0, t1 - draft.started
 
 
 def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None
@@ -180,24 +213,50 @@ def replan_and_render(settings: Settings, session: Session, month: Period, repla
                       progress: Progress | None = None, render_progress: Progress | None = None,
                       **kw) -> ReplanResult:
     """replan_month (kw: seed, time_limit, jobs, workers, created_by), then, with render, the
-    bundles of the stations it changed in the same transaction: a re-plan is stored with the
-    bundles its stations need, or not at all (raises BundlesFailed). Without render_progress,
-    progress counts both as one bar."""
-    from ..production.month_render import render_month
+    bundles of the stations it changed: a re-plan is stored with the bundles its stations need,
+    or not at all (raises BundlesFailed). The new version is rendered before it is stored (its
+    zips are written unrecorded, as render_month does), then the version and its Bundle rows are
+    written together: the write transaction lasts the inserts, not the encoding, so as-run
+    reports are not held up meanwhile. Reports that arrived during the render for days the
+    re-plan changes refuse it (those days have aired). Without render_progress, progress counts
+    both as one bar. If another planner stored the version number meanwhile, the session is
+    rolled back and the draft rendered again under the next one."""
+    from ..production.month_render import Draft, render_month
 
     steps = Stages(progress, 2 if render and render_progress is None else 1)
-    res = replan_month(session, month, replan_from, scope, progress=steps.stage(0), **kw)
-    if render and res.changed_ids:
+    draft = _solve(session, month, replan_from, scope, progress=steps.stage(0), **kw)
+    res = draft.result
+    if not (render and res.changed_ids):
+        _store(session, draft)
+        steps.finish()
+        return res
+    airings = draft_airings(draft.solved.inst, draft.solved.solutions, res.changed_ids)
+    for attempt in range(VERSION_TRIES):
+        version = next_version(session, month.label)
         try:
             rendered = render_month(settings, session, month, scope, jobs=kw.get("jobs"),
                                     station_ids=res.changed_ids,
-                                    progress=render_progress or steps.stage(1))
+                                    progress=render_progress or steps.stage(1),
+                                    draft=Draft(version, draft.solved.inst.plan_id, airings))
         except UserError as exc:
             raise BundlesFailed(M(
                 "{err}\nNothing was stored: a re-plan is stored together with the bundles of the "
                 "stations it changes.", "{err}\nChưa lưu gì: lịch lập lại chỉ được lưu cùng gói âm "
                 "thanh của các đài thay đổi.", err=exc.message)) from None
-        res.bundles = [(s.code, s.bundle.version, s.bundle.status) for s in rendered.stations]
+        try:
+            _store(session, draft, version=version)
+            break
+        except IntegrityError:  # another planner stored this version number while we rendered
+            session.rollback()
+            if attempt == VERSION_TRIES - 1:
+                raise
+    # in the write transaction now: what was reported meanwhile is seen, and nothing more comes
+    _refuse_reports_after(session, draft.stations, replan_from, month)
+    for row in rendered.pending:
+        row.schedule_id = res.schedule_id
+    session.add_all(rendered.pending)
+    session.flush()
+    res.bundles = [(s.code, s.bundle.version, s.bundle.status) for s in rendered.stations]
     steps.finish()
     return res
 

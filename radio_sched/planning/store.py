@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Mapping
 
 from sqlalchemy import func, insert, select
@@ -51,22 +52,58 @@ def next_version(session: Session, month: str) -> int:
     return (session.scalar(select(func.max(Schedule.version)).where(Schedule.month == month)) or 0) + 1
 
 
+@dataclass(frozen=True)
+class DraftItem:
+    segment_id: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class DraftAiring:
+    """An airing as store() would write it, before it is (what a draft version renders)."""
+
+    date: dt.date
+    session: str
+    start: str
+    capacity_s: int
+    items: tuple[DraftItem, ...]
+
+
+def draft_airings(inst: MonthInstance, solutions: Mapping[int, Solution],
+                  station_ids: list[int]) -> dict[int, list[DraftAiring]]:
+    """{station id: its airings with items, by date and start}, read back as they would be stored."""
+    out = {}
+    for si in inst.stations:
+        if si.station.id not in station_ids:
+            continue
+        slots = {(s.day, s.session): s for s in si.problem.slots}
+        rows = []
+        for a in solutions[si.station.id].airings:
+            slot = slots[(a.day, a.session)]
+            rows.append(DraftAiring(a.day, a.session, slot.start, slot.capacity_ms // 1000, tuple(
+                DraftItem(inst.segments[slug].id, inst.segments[slug].kind) for slug in a.slugs)))
+        out[si.station.id] = sorted((r for r in rows if r.items),
+                                    key=lambda r: (r.date, r.start, r.session))
+    return out
+
+
 def store(session: Session, inst: MonthInstance, solutions: Mapping[int, Solution], *,
-          header: dict, progress=None) -> Schedule:
-    """Insert the schedule, one row per station and the airings that carry items; returns it."""
+          header: dict, progress=None, version: int | None = None) -> Schedule:
+    """Insert the schedule, one row per station and the airings that carry items; returns it.
+    version: exactly that number (its bundles name it), IntegrityError if another took it."""
     status = "shortfalls" if any(s.shortfalls for s in solutions.values()) else "complete"
     sch = None
     for attempt in range(VERSION_TRIES):
         try:
             with session.begin_nested():
                 sch = Schedule(month=inst.month.label, scope=inst.scope,
-                               version=next_version(session, inst.month.label), status=status,
-                               plan_id=inst.plan_id, **header)
+                               version=version or next_version(session, inst.month.label),
+                               status=status, plan_id=inst.plan_id, **header)
                 session.add(sch)
                 session.flush()
             break
         except IntegrityError:  # another planner took the version; take the next one
-            if attempt == VERSION_TRIES - 1:
+            if version is not None or attempt == VERSION_TRIES - 1:
                 raise
     assert sch is not None
     stations = []

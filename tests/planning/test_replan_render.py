@@ -70,3 +70,6 @@ def test_replan_renders_only_the_stations_it_changed(runner, tiny, tmp_path):
            for a in manifest["airings"]}
     assert now - before and all(dt.date.fromisoformat(d) >= start for d, _, _ in now - before)
     assert {(d, s) for d, s, _ in before - now} >= {(str(d), s) for d, s in lost}
+    # the bundle rendered before its version was stored is the one that version renders to
+    assert runner([*audio, "render", "2024-03", "--district", "436"]).exit_code == 0
+    assert bundles(session) == after
