@@ -73,6 +73,15 @@ def hash_password(password: str, settings: WebSettings = WebSettings()) -> str:
     return generate_password_hash(password)
 
 
+def new_password(settings: WebSettings = WebSettings()) -> str:
+    """A random password to give a person once (they may change it): 16 letters and digits
+    without the look-alikes 0/O and 1/l/I, longer than the shortest allowed."""
+    import secrets
+
+    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(max(16, settings.min_password_len)))
+
+
 def add_user(session: Session, username: str, password: str, role: str, scope: str, *,
              display_name: str = "", settings: WebSettings = WebSettings()) -> User:
     """A new account; the scope must exist and fit the role (department/province, district, commune)."""

@@ -15,7 +15,7 @@ from ..core.i18n import set_lang, tr
 from .common import AppContext
 
 # One module per command group; each has register(cli).
-COMMAND_MODULES = ["setup", "stations", "sessions", "blackouts", "rules", "audio", "web", "plan", "asrun", "replan", "audit", "demo"]
+COMMAND_MODULES = ["setup", "stations", "sessions", "blackouts", "rules", "audio", "web", "plan", "asrun", "replan", "audit", "demo", "content", "approval"]
 
 
 class RadioSchedGroup(click.Group):

@@ -1,6 +1,8 @@
-"""radio-sched segments (add, import, list) and render: the audio library and the month's bundles."""
+"""radio-sched segments (add, import, speak, list) and render: the audio library and the month's bundles."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -79,6 +81,37 @@ def import_cmd(app: AppContext, manifest, replace, encoding, jobs) -> None:
         res = add_segments(session, app.settings, specs, replace=replace, jobs=jobs,
                            progress=progress_callback(tr("Preparing", "Đang xử lý")))
         _report(res)
+
+
+@segments_group.command("speak")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--kind", required=True, help="service_guide, model_citizen...")
+@click.option("--scope", default="province", show_default=True,
+              help="province, district:<code> or commune:<code>.")
+@click.option("--id", "slug", help="Segment id [default: from the file name].")
+@click.option("--title", help="Title [default: the first line of the text].")
+@click.option("--valid-from", default="", help="First day it may air (YYYY-MM-DD or DD/MM/YYYY).")
+@click.option("--valid-until", default="", help="Last day it may air.")
+@click.option("--voice", "voice_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A Piper voice model (.onnx, its .onnx.json beside it) [default: espeak-ng].")
+@click.option("--replace", is_flag=True, help="Replace the audio of a segment id that exists.")
+@click.option("--print-text", is_flag=True, help="Print what would be spoken; change nothing.")
+@pass_app
+def speak_cmd(app: AppContext, file, kind, scope, slug, title, valid_from, valid_until, voice_path,
+              replace, print_text) -> None:
+    """Make a segment from a Vietnamese notice in FILE.txt: dates, times, numbers and abbreviations
+    read out in words, spoken by the voice, then made ready like an upload."""
+    from ..production.speak import notice_text, speak_segment
+
+    if print_text:  # no database needed to see what would be spoken
+        click.echo(notice_text(file))
+        return
+    with app.session() as session:
+        res = speak_segment(session, app.settings, file, kind=kind, scope=scope, slug=slug,
+                            title=title, valid_from=valid_from, valid_until=valid_until,
+                            voice=voice_path, replace=replace)
+        click.echo(tr("Spoken by {voice}.", "Đọc bằng giọng {voice}.", voice=res.voice))
+        _report(res.result)
 
 
 @segments_group.command("list")

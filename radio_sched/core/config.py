@@ -97,6 +97,11 @@ TIMEZONE = "Asia/Ho_Chi_Minh"  # the stations' clock: what "today" means for rep
 def local_today(tz: str | None = None, *, now=None):
     """Today's date where the stations are (a server on UTC is 7 hours behind Vietnam's mornings);
     `now`, an aware datetime, stands for the clock."""
+    return local_now(tz, now=now).date()
+
+
+def local_now(tz: str | None = None, *, now=None):
+    """The stations' wall clock as an aware datetime (`now`, an aware datetime, stands for it)."""
     import datetime as dt
 
     name = tz or os.environ.get("RADIO_SCHED_TIMEZONE") or TIMEZONE
@@ -106,7 +111,7 @@ def local_today(tz: str | None = None, *, now=None):
         zone = ZoneInfo(name)
     except Exception:  # noqa: BLE001 - no tz database: Vietnam has kept UTC+7 without DST since 1975
         zone = dt.timezone(dt.timedelta(hours=7))
-    return (now.astimezone(zone) if now is not None else dt.datetime.now(zone)).date()
+    return now.astimezone(zone) if now is not None else dt.datetime.now(zone)
 
 
 @dataclass(frozen=True)

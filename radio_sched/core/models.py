@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -139,6 +140,19 @@ class Segment(Base):
     status: Mapped[str] = mapped_column(String(12), default="approved")  # pending|approved|rejected
     approved_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    withdrawn_from: Mapped[dt.date | None] = mapped_column(Date)  # airs no more from this day
+    review_note: Mapped[str] = mapped_column(String(300), default="")  # why it was refused
+
+
+class KindApproval(Base):
+    """A Department setting: segments of this kind from a district or commune wait for approval."""
+
+    __tablename__ = "kind_approvals"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class Plan(Base):
@@ -254,6 +268,10 @@ class AiringItem(Base):
     segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     duration_s: Mapped[float] = mapped_column(Float)
+    # False for a past item that a re-plan kept as planned but did not count as broadcast (it was
+    # reported missed, cut short or not confirmed when the version was made): the validator and the
+    # solver's pins take only the counted items, the schedule shows them all
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     airing: Mapped[Airing] = relationship(back_populates="items")
     segment: Mapped[Segment] = relationship()
@@ -346,6 +364,7 @@ class Job(Base):
 
 __all__ = [
     "BEGINNING", "END_OF_TIME", "Base", "Unit", "Station", "SessionTemplate", "Blackout", "Segment",
+    "KindApproval",
     "Plan", "Rule", "Schedule", "ScheduleStation", "Airing", "AiringItem", "AsRun", "Bundle", "User",
     "DownloadToken", "Job",
 ]

@@ -118,3 +118,21 @@ def parse_date(text: str) -> dt.date:
 
 def daterange(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(n) for n in range((end - start).days + 1)]
+
+
+def adjacent(period: Period) -> tuple[str, str]:
+    """The labels of the period before and after one of the same kind (month, quarter, half-year,
+    year): what month navigation links to."""
+    label = period.label
+    if m := _QUARTER.match(label):
+        y, q = int(m.group(1)), int(m.group(2))
+        return (f"{y - 1}-Q4" if q == 1 else f"{y}-Q{q - 1}",
+                f"{y + 1}-Q1" if q == 4 else f"{y}-Q{q + 1}")
+    if m := _HALF.match(label):
+        y, h = int(m.group(1)), int(m.group(2))
+        return (f"{y - 1}-H2", f"{y}-H2") if h == 1 else (f"{y}-H1", f"{y + 1}-H1")
+    if _YEAR.match(label):
+        return str(period.start.year - 1), str(period.start.year + 1)
+    before = period.start - dt.timedelta(days=1)
+    after = period.end + dt.timedelta(days=1)
+    return f"{before.year:04d}-{before.month:02d}", f"{after.year:04d}-{after.month:02d}"

@@ -19,21 +19,26 @@ from ..planning.schedules import current_schedule_ids
 from ..access.users import add_user, set_password
 
 
-def demo_accounts(s: Session, path: Path, *, period: Period, quarter: Period, district: str,
-                  district_name: str, stations: Sequence[Station]) -> list[Account]:
-    """The Department's, the district's and one station's account, made once: their passwords are
-    random, printed by the demo and kept in `path` (mode 600) so that a second run prints the same;
-    an account whose password the file has lost gets a new one."""
+def demo_accounts(s: Session, path: Path, *, period: Period, quarter: Period,
+                  department: tuple[str, str], district: tuple[str, str] | None,
+                  showcase: Sequence[Station], department_home: str | None = None) -> list[Account]:
+    """The Department's (department: user name, name), the district's (district: code, name; none
+    in a two-tier province) and one station's account, made once: the station is one of
+    `showcase` (the storm's). Their passwords are random, printed by the demo and kept in `path`
+    (mode 600) so that a second run prints the same; an account whose password the file has lost
+    gets a new one. department_home: the Department's first page (default: the quarter's coverage;
+    in a two-tier province, where it plans, its planner page)."""
     known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     station = next((a["scope"].partition(":")[2] for a in known.values() if a["role"] == "station"),
-                   None) or showcase_station(s, period, [st for st in stations
-                                                         if st.district_code == district])
-    wanted = [("so-tttt", "department", "province", "Sở Thông tin và Truyền thông (demo)",
-               f"/department/{quarter.label}/coverage"),
-              (f"huyen-{district}", "district", f"district:{district}",
-               f"Trung tâm VH-TT {district_name} (demo)", f"/district/{district}/{period.label}/"),
-              (f"xa-{station}", "station", f"commune:{station}", f"Đài truyền thanh xã {station} (demo)",
-               f"/station/{station}/{period.label}/")]
+                   None) or showcase_station(s, period, showcase)
+    wanted = [(department[0], "department", "province", f"{department[1]} (demo)",
+               department_home or f"/department/{quarter.label}/coverage")]
+    if district is not None:
+        code, name = district
+        wanted.append((f"huyen-{code}", "district", f"district:{code}",
+                       f"Trung tâm VH-TT {name} (demo)", f"/district/{code}/{period.label}/"))
+    wanted.append((f"xa-{station}", "station", f"commune:{station}",
+                   f"Đài truyền thanh xã {station} (demo)", f"/station/{station}/{period.label}/"))
     out = []
     for username, role, scope, name, home in wanted:
         password = known.get(username, {}).get("password")

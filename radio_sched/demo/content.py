@@ -51,30 +51,34 @@ class SegmentSpec:
     language: str = "vi"
 
 
-def jingles() -> list[SegmentSpec]:
+def jingles(department: str = DEPARTMENT) -> list[SegmentSpec]:
     """The CCHC column's signature tunes (slugs jingle-intro, jingle-outro)."""
     return [
         SegmentSpec("jingle-intro", "Nhạc hiệu mở đầu chuyên mục CCHC", "jingle", "province", BEGINNING,
-                    END_OF_TIME, ("nhạc hiệu",), DEPARTMENT,
+                    END_OF_TIME, ("nhạc hiệu",), department,
                     nfc("Chuyên mục cải cách hành chính."), 8.0),
         SegmentSpec("jingle-outro", "Nhạc hiệu kết thúc chuyên mục CCHC", "jingle", "province",
-                    BEGINNING, END_OF_TIME, ("nhạc hiệu",), DEPARTMENT,
+                    BEGINNING, END_OF_TIME, ("nhạc hiệu",), department,
                     nfc("Kết thúc chuyên mục cải cách hành chính."), 6.0),
     ]
 
 
 def month_content(stations_by_district: Mapping[str | None, Sequence[tuple[str, str]]], month: Period,
                   *, district_names: Mapping[str, str] | None = None,
-                  with_jingles: bool = True) -> list[SegmentSpec]:
-    """The month's content for these stations: {district code or None: [(commune code, name)]}."""
+                  with_jingles: bool = True, department: str = DEPARTMENT,
+                  department_slug: str = "so-tttt") -> list[SegmentSpec]:
+    """The month's content for these stations: {district code or None: [(commune code, name)]}
+    (None: communes of a province without districts, which get no district episodes). department
+    produces the provincial program: Sở Thông tin và Truyền thông until 2025, Sở Khoa học và Công
+    nghệ since (department_slug begins its id)."""
     y, m = month.start.year, month.start.month
     quarter = calendar_period("quarter", month.start)
     q = (m - 1) // 3 + 1
-    out = jingles() if with_jingles else []
+    out = jingles(department) if with_jingles else []
     out.append(SegmentSpec(
-        f"so-tttt-chuyen-de-cchc-{y}-q{q}", f"Chương trình phát thanh chuyên đề CCHC quý {q}/{y}",
+        f"{department_slug}-chuyen-de-cchc-{y}-q{q}", f"Chương trình phát thanh chuyên đề CCHC quý {q}/{y}",
         "provincial_program", "province", quarter.start, quarter.end,
-        ("cải cách hành chính", "PCI", "DDCI"), DEPARTMENT,
+        ("cải cách hành chính", "PCI", "DDCI"), department,
         nfc(f"Chương trình phát thanh chuyên đề cải cách hành chính quý {q} năm {y}. Tỉnh tiếp tục "
             "nâng cao chỉ số năng lực cạnh tranh cấp tỉnh PCI và chỉ số DDCI, đẩy mạnh chuyển đổi số "
             "trong giải quyết thủ tục hành chính."), 420.0))

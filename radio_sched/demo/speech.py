@@ -104,8 +104,9 @@ def script(spec: SegmentSpec, communes: Mapping[str, tuple[str, str]],
         commune, district = communes[code]
         title, person, role = PEOPLE[_pick(code, len(PEOPLE))]
         deed = DEEDS[_pick(code + spec.slug, len(DEEDS))]
-        text = (f"Gương điển hình, việc tốt trong cải cách hành chính tháng {m}. Ở {commune}, "
-                f"{district}, {title} {person}, {role}, đã {deed}.")
+        where = f"{commune}, {district}" if district else commune  # no district since July 2025
+        text = (f"Gương điển hình, việc tốt trong cải cách hành chính tháng {m}. Ở {where}, "
+                f"{title} {person}, {role}, đã {deed}.")
     elif spec.kind == "service_guide" and (k := re.match(r"thong-bao-(.+)-\d{4}-q\d$", spec.slug)) \
             and k.group(1) in SERVICES:
         text = f"Thông báo quý {q} năm {y}: hướng dẫn {SERVICES[k.group(1)]}."

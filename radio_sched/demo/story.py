@@ -1,12 +1,14 @@
 """The main job end to end on a realistic Hà Tĩnh month: content, plan, bundles, as-run, re-plan, audit.
 
-run_demo() works in a folder with the library's own functions, one transaction per step. A second
-run reuses what is there: the speech cache, the audio library (same bytes, nothing re-encoded), the
-stored schedules (a month already planned is not planned again, a re-plan already made is not made
-again), the bundles (unchanged content, no new version); as-run files and blackouts are re-imported,
-which replaces the stored rows; the audit is written again. Months of the quarter before the chosen
-one are simulated: planned with the same kinds of content (no audio) and reported as aired by a
-generated as-run file, so the quarter's audit covers three months.
+run_demo() works in a folder with the library's own functions, one transaction per step, on one of
+the stories of scenario.py: the three-tier province of 2024 (its districts plan) or the two-tier
+province of 2025 (the province plans its communes). A second run reuses what is there: the speech
+cache, the audio library (same bytes, nothing re-encoded), the stored schedules (a month already
+planned is not planned again, a re-plan already made is not made again), the bundles (unchanged
+content, no new version); as-run files and blackouts are re-imported, which replaces the stored
+rows; the audit is written again. Months of the quarter before the chosen one are simulated:
+planned with the same kinds of content (no audio) and reported as aired by a generated as-run
+file, so the quarter's audit covers three months.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import datetime as dt
 import json
 import logging
 import time
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -24,31 +25,29 @@ from typing import Callable, Iterator, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..reports.asrun import import_asrun
 from ..production.catalogue import add_segments as add_audio, specs_from_files
 from ..reports.audit import audit
 from ..core.files import write_atomic
 from ..reports.audit_report import render as render_report
-from ..reference.blackouts import COLUMNS as BLACKOUT_COLUMNS, holiday_blackouts, import_blackouts
+from ..reference.blackouts import holiday_blackouts, import_blackouts
 from ..core.config import Settings
-from ..core.csvio import read_rows, write_csv
 from ..core.db import session_scope, upgrade
 from .accounts import demo_accounts
-from .asrun import OnAir, unit, write_asrun
+from .asrun import OnAir
 from .content import SegmentSpec, add_segments as add_rows, month_content, stations_by_district
-from .speech import in_sentence, jingle_file, script, synthesise
+from .outage import CREATED_BY, REPLAN_DAY, OutageSteps
+from .scenario import DEFAULT, check_month as check_scenario_month, load_preset, \
+    preset_communes, preset_districts, scenario as scenario_of
+from .speech import cache_path, in_sentence, jingle_file, script, synthesise
 from .summary import Account, DemoSummary, StepTime, summarize
-from ..reference.divisions import DATA, district_names, resolve_scope, stations_in
+from ..reference.divisions import district_names, resolve_scope, stations_in
 from ..core.errors import UserError
 from ..core.i18n import M, Msg, get_lang, using_lang
 from ..jobs.runner import held
-from ..core.models import BEGINNING, END_OF_TIME, AsRun, Blackout, Bundle, Schedule, Segment
-from ..reports.outcomes import planned
+from ..core.models import BEGINNING, END_OF_TIME, Bundle, Schedule, Segment
 from ..core.periods import Period, PeriodError, calendar_period, month as month_period, parse_month
 from ..planning.plan import check_month, plan_month
-from ..reference.presets import PRESETS, apply_preset
 from ..production.month_render import render_month
-from ..planning.replan import replan_month
 from ..planning.schedules import current_schedule_ids
 from ..core.scopes import PROVINCE, Scope
 
@@ -56,16 +55,9 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 StepProgress = Callable[[Msg], Progress | None]
 
-PRESET = "ha-tinh-2024"
-DEFAULT_MONTH = "2024-03"
-STORM_DISTRICT = "447"  # Huyện Kỳ Anh, on the coast; a run on chosen districts storms the first one
-STORM_LENGTH = 3  # days; the storm strikes where the district's first half has the most sessions
-STORM_REASON = "Cảnh báo giông lốc, ngừng phát để bảo đảm an toàn"
-AFTER_STORM = "Mất điện kéo dài sau giông lốc"  # half the district's sessions of the next two days
-SILENT_SHARE = 0.04  # stations that send no report for the first half
-REPLAN_DAY = 16  # the first half of the month is reported, the rest re-planned
+PRESET = DEFAULT.preset
+DEFAULT_MONTH = DEFAULT.default_month
 REPORT_DELAY_DAYS = 5  # the quarter's report is dated this long after the quarter ends
-CREATED_BY = "demo"
 DATED_KINDS = ("district_episode", "provincial_report")  # items published on a given day
 
 
@@ -100,40 +92,56 @@ class DemoFiles:
 
 
 def run_demo(settings: Settings, workdir: Path | str, *, districts: Sequence[str] | None = None,
-             month: str = DEFAULT_MONTH, jobs: int | None = None,
-             progress: StepProgress | None = None) -> DemoSummary:
-    """Run the main job in workdir on the database and folders of `settings` (one district's
-    stations, several, or the whole province) and return its summary.
+             month: str | None = None, jobs: int | None = None,
+             progress: StepProgress | None = None, preset: str = PRESET,
+             communes: Sequence[str] | None = None) -> DemoSummary:
+    """Run the main job in workdir on the database and folders of `settings` and return its summary:
+    the story of `preset` (ha-tinh-2024 or ha-tinh-2025) in `month` (default: the story's month), on
+    the whole province, on some districts' stations (three-tier), or on some communes' (two-tier:
+    the database then holds only those communes).
 
     progress(label) is called as each step starts, with the step's bilingual label, and may return
     a (done, total) callback for that step."""
-    return _Demo(settings, Path(workdir), tuple(districts or ()), month, jobs, progress).run()
+    return _Demo(settings, Path(workdir), tuple(districts or ()), month, jobs, progress, preset,
+                 tuple(communes or ())).run()
 
 
-class _Demo:
-    def __init__(self, settings: Settings, workdir: Path, districts: tuple[str, ...], month: str,
-                 jobs: int | None, progress: StepProgress | None):
+class _Demo(OutageSteps):
+    def __init__(self, settings: Settings, workdir: Path, districts: tuple[str, ...],
+                 month: str | None, jobs: int | None, progress: StepProgress | None, preset: str,
+                 communes: tuple[str, ...]):
+        self.scenario = sc = scenario_of(preset)
         try:
-            self.period = parse_month(month)
+            self.period = parse_month(month or sc.default_month)
         except PeriodError as exc:
             raise UserError(exc.message) from None
-        preset = PRESETS[PRESET]
-        if self.period.start.year != 2024 or self.period.end > preset.valid_until:
-            raise UserError(M("the demo runs on the preset {p} and its 2024 plan: choose a month of "
-                              "2024, e.g. 2024-03", "bản chạy mẫu dùng bộ mẫu {p} với kế hoạch năm "
-                              "2024: hãy chọn một tháng của năm 2024, ví dụ 2024-03", p=PRESET))
-        known = preset_districts()
+        check_scenario_month(sc, self.period)
+        if sc.two_tier and districts:
+            raise UserError(M("{p} has no district level (Hà Tĩnh since July 2025): the province "
+                              "plans its communes; use --commune CODE for a smaller run",
+                              "{p} không có cấp huyện (Hà Tĩnh từ tháng 7/2025): tỉnh lập lịch cho "
+                              "các xã; dùng --commune MÃ để chạy ít đài hơn", p=sc.preset))
+        if communes and not sc.two_tier:
+            raise UserError(M("--commune is for the two-tier preset ha-tinh-2025; on {p} choose "
+                              "districts (--district CODE)", "--commune dùng cho bộ mẫu hai cấp "
+                              "ha-tinh-2025; với {p} hãy chọn huyện (--district MÃ)", p=sc.preset))
+        strange = [c for c in communes if c not in preset_communes(sc)]
+        if strange:
+            raise UserError(M("{c}: not a commune of the preset {p} (its communes are in {f})",
+                              "{c}: không phải xã, phường của bộ mẫu {p} (danh sách ở {f})",
+                              c=", ".join(strange), p=sc.preset, f=f"radio_sched/data/{sc.divisions}"))
+        known = preset_districts(sc)
         unknown = [d for d in districts if d not in known]
         if unknown:
             raise UserError(M("{d}: not a district of the preset {p}; its districts are {known}",
                               "{d}: không phải huyện của bộ mẫu {p}; các huyện là {known}",
-                              d=", ".join(unknown), p=PRESET,
+                              d=", ".join(unknown), p=sc.preset,
                               known=", ".join(f"{k} ({v})" for k, v in known.items())))
         self.settings, self.files, self.jobs = settings, DemoFiles(workdir), jobs
         # bundles are for Vietnamese stations whatever language the run speaks; a bundle in another
         # language would be new content, and a new version of every bundle
         self.bundle_settings = dataclasses.replace(settings, lang="vi")
-        self.districts, self.progress = districts, progress
+        self.districts, self.communes, self.progress = districts, communes, progress
         self.quarter = calendar_period("quarter", self.period.start)
         self.earlier = [month_period(self.period.start.year, m)
                         for m in range(self.quarter.start.month, self.period.start.month)]
@@ -167,9 +175,12 @@ class _Demo:
         for m in self.earlier:
             self.simulated_month(m)
         self.plan_and_render()
-        self.storm()
+        if self.scenario.storm.before_reports:  # a warning early in the month (2024)
+            self.storm()
         self.first_half()
         self.replan()
+        if not self.scenario.storm.before_reports:  # a typhoon at the month's end (2025)
+            self.storm()
         self.second_half()
         with self.step("check", M("Checking the final schedules (validator) and every bundle",
                                   "Kiểm tra lịch cuối cùng (bộ kiểm tra) và gói âm thanh của mọi đài")
@@ -192,33 +203,30 @@ class _Demo:
                              asrun=self.notes["asrun"], reports=self.notes["reports"],
                              audits=self.notes["audits"], accounts=accounts, steps=self.steps,
                              simulated=[m.label for m in self.earlier],
-                             speech=self.notes["speech"], validator=self.notes["validator"])
+                             speech=self.notes["speech"], validator=self.notes["validator"],
+                             preset=self.scenario.preset, two_tier=self.scenario.two_tier)
 
     # --- 1. the database, the province, the state of this folder -----------------------------------
     def setup(self) -> None:
         with self.step("setup", M("Database and the {p} preset", "Cơ sở dữ liệu và bộ mẫu {p}",
-                                  p=PRESET)):
+                                  p=self.scenario.preset)):
             before, _ = upgrade(self.settings.db_url)
             with self.db() as s:
                 self._check_folder(s, fresh=before is None)
-                apply_preset(s, PRESET)
+                load_preset(s, self.scenario, self.communes)
                 self.scopes = [resolve_scope(s, f"district:{d}", on=self.period.start,
                                              until=self.period.end) for d in self.districts] \
                     or [PROVINCE]
                 self.stations = [st for sc in self.scopes for st in stations_in(
                     s, sc, on=self.quarter.start, until=self.period.end)]
-                storm = self.districts[0] if self.districts else STORM_DISTRICT
-                self.notes["storm"] = dict(
-                    district=storm, name=district_names(s).get(storm, storm),
-                    days=[],
-                    reason=STORM_REASON,
-                    stations=sum(1 for st in self.stations if st.district_code == storm))
+                self.notes["storm"] = self.storm_notes(district_names(s))
                 with using_lang("vi"):  # stored once, whatever language this run speaks
                     import_blackouts(s, holiday_years=(self.period.start.year,))
             self._write_state()
 
     def _check_folder(self, s: Session, *, fresh: bool) -> None:
-        wanted = {"month": self.period.label, "districts": list(self.districts)}
+        wanted = {"month": self.period.label, "districts": list(self.districts),
+                  "preset": self.scenario.preset, "communes": list(self.communes) or None}
         if self.files.state.is_file():
             had = json.loads(self.files.state.read_text(encoding="utf-8"))
             if {k: had.get(k) for k in wanted} != wanted:
@@ -226,7 +234,8 @@ class _Demo:
                     "{d} holds the demo of {m} for {sc}; run this one in another folder (or delete "
                     "that one)", "{d} đang chứa bản chạy mẫu tháng {m} cho {sc}; hãy chạy bản này "
                     "ở thư mục khác (hoặc xoá thư mục đó)", d=str(self.files.root),
-                    m=had.get("month"), sc=", ".join(had.get("districts") or []) or "province"))
+                    m=had.get("month"), sc=", ".join(had.get("districts") or []) or
+                    ", ".join([had.get("preset") or PRESET] + (had.get("communes") or []))))
             return
         used = s.scalar(select(func.count(Segment.id))) or s.scalar(select(func.count(Schedule.id)))
         if not fresh and used:
@@ -237,7 +246,8 @@ class _Demo:
                 db=self.settings.db_url))
 
     def _write_state(self) -> None:
-        state = {"month": self.period.label, "districts": list(self.districts), "preset": PRESET}
+        state = {"month": self.period.label, "districts": list(self.districts),
+                 "preset": self.scenario.preset, "communes": list(self.communes) or None}
         self.files.state.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.files.state, json.dumps(state, indent=1).encode())
 
@@ -245,8 +255,7 @@ class _Demo:
     def content(self) -> None:
         with self.db() as s:
             names = district_names(s)
-            specs = after_holidays(month_content(stations_by_district(self.stations), self.period,
-                                                 district_names=names), self.holidays)
+            specs = self._month_content(s, self.period)
             communes = {st.code: (in_sentence(st.name), in_sentence(names.get(st.district_code, "")))
                         for st in self.stations}
             texts = {sp.slug: script(sp, communes, {k: in_sentence(v) for k, v in names.items()})
@@ -269,6 +278,14 @@ class _Demo:
                     topics=";".join(sp.topics), language=sp.language, producer=sp.producer)
             add_audio(s, self.settings, files, jobs=self.jobs, progress=cb)
 
+    def _month_content(self, s: Session, m: Period, *, with_jingles: bool = True
+                       ) -> list[SegmentSpec]:
+        sc = self.scenario
+        return after_holidays(month_content(
+            stations_by_district(self.stations), m, district_names=district_names(s),
+            with_jingles=with_jingles, department=sc.department, department_slug=sc.department_user),
+            self.holidays)
+
     # --- 3. earlier months of the quarter, simulated ---------------------------------------------
     def simulated_month(self, m: Period) -> None:
         label = M("{m} (simulated): content without audio, plan, as-run all aired but a few",
@@ -286,9 +303,7 @@ class _Demo:
         reach the rendered month), lasting what this month's spoken twins last."""
         have = {slug: d for slug, d in s.execute(select(Segment.slug, Segment.duration_s))}
         out = []
-        for sp in after_holidays(month_content(stations_by_district(self.stations), m,
-                                               district_names=district_names(s),
-                                               with_jingles=False), self.holidays):
+        for sp in self._month_content(s, m, with_jingles=False):
             if sp.slug in have:
                 continue  # the quarter's items: already in the library with their audio
             twin = have.get(sp.slug.replace(m.label, self.period.label))
@@ -325,113 +340,7 @@ class _Demo:
                 with self.locked("render", self.period, sc), self.db() as s:
                     render_month(self.bundle_settings, s, self.period, sc, jobs=self.jobs, progress=cb)
 
-    # --- 5. a storm forecast: its district off the air for some days, re-planned ---------------
-    def storm(self) -> None:
-        storm = self.notes["storm"]
-        with self.step("storm", M("Storm warning for {d}: off the air for {n} days; the district "
-                                  "re-plans from the first", "Cảnh báo giông lốc ở {d}: ngừng phát "
-                                  "{n} ngày; huyện lập lại lịch từ ngày đầu", d=storm["name"],
-                                  n=STORM_LENGTH)) as cb:
-            days = self._storm_days(storm["district"])
-            storm["days"] = [d.isoformat() for d in days]
-            path = self.files.data("blackouts-storm.csv")
-            write_atomic(path, write_csv([[f"district:{storm['district']}", days[0], days[-1], "",
-                                                  STORM_REASON]], BLACKOUT_COLUMNS).encode("utf-8"))
-            with self.db() as s:
-                import_blackouts(s, path)
-            self._replan(Scope("district", storm["district"]), days[0], cb)
-
-    def _storm_days(self, district: str) -> list[dt.date]:
-        """The storm's days: those already recorded, else the days of the first half (announced two
-        days ahead, over three days before the first half's end) on which the district's first
-        version has the most sessions, so that the warning has something to move."""
-        scope = f"district:{district}"
-        with self.db() as s:
-            known = s.scalar(select(Blackout).where(Blackout.scope == scope,
-                                                    Blackout.reason == STORM_REASON,
-                                                    Blackout.date_from >= self.period.start,
-                                                    Blackout.date_to <= self.period.end))
-            if known is not None:
-                return [known.date_from + dt.timedelta(days=k)
-                        for k in range((known.date_to - known.date_from).days + 1)]
-            items = planned(s, [st.id for st in self.stations if st.district_code == district],
-                            self.period.start, self.replan_from)
-        per_day = Counter(day for day, _ in {(it.day, (sid, it.session))
-                                             for sid, rows in items.items() for it, _, _ in rows})
-        first = max(range(3, REPLAN_DAY - STORM_LENGTH - 1), key=lambda d: (
-            sum(per_day[self.period.start.replace(day=d + k)] for k in range(STORM_LENGTH)), -d))
-        return [self.period.start.replace(day=first + k) for k in range(STORM_LENGTH)]
-
-    # --- 6. the first half reported ---------------------------------------------------------------
-    def first_half(self) -> None:
-        storm = self.notes["storm"]
-        end = self.replan_from - dt.timedelta(days=1)
-        with self.step("asrun", M("As-run {a}..{b}: some sessions missed",
-                                  "Báo cáo phát sóng {a}..{b}: vài buổi không phát",
-                                  a=self.period.start, b=end)):
-            hit = frozenset(st.code for st in self.stations if st.district_code == storm["district"])
-            silent = frozenset(st.code for st in self.stations
-                               if st.code not in hit and unit("silent", st.code) < SILENT_SHARE)
-            after = dt.date.fromisoformat(storm["days"][-1]) + dt.timedelta(days=1)
-            on_air = OnAir(miss_share=0.03, partial_share=0.01, silent=silent, hit=hit,
-                           hit_days=frozenset({after, after + dt.timedelta(days=1)}),
-                           hit_reason=AFTER_STORM, hit_share=0.5)
-            path = self.files.data(f"asrun-{self.period.label}-01-{end.day:02d}.csv")
-            self._report(self.period.start, end, path, on_air, simulated=False)
-
-    def _report(self, start: dt.date, end: dt.date, path: Path, on_air: OnAir, *,
-                simulated: bool) -> None:
-        with self.db() as s:
-            written = write_asrun(s, self.stations, start, end, path, on_air)
-        with self.db() as s:
-            res = import_asrun(s, path, today=end + dt.timedelta(days=1), reported_by=CREATED_BY)
-        self.notes.setdefault("asrun", []).append(dict(
-            path=str(path), start=start.isoformat(), end=end.isoformat(), rows=written.rows,
-            statuses=dict(written.statuses), reporting=written.stations_reporting,
-            added=res.added, replaced=res.replaced, simulated=simulated))
-
-    # --- 7. make-goods from mid-month, then the rest of the month --------------------------------
-    def replan(self) -> None:
-        with self.step("replan", M("Re-plan {m} from {d} (make-goods) and bundles for the stations "
-                                   "it changes", "Lập lại lịch tháng {m} từ ngày {d} (phát bù) và "
-                                   "dựng gói cho các đài thay đổi", m=self.period.label,
-                                   d=self.replan_from)) as cb:
-            for sc in self.scopes:
-                self._replan(sc, self.replan_from, cb)
-
-    def _replan(self, sc: Scope, day: dt.date, cb: Progress | None) -> None:
-        if self._replanned(sc, day):
-            return
-        with self.locked("replan", self.period, sc), self.db() as s:
-            res = replan_month(s, self.period, day, sc, jobs=self.jobs, progress=cb,
-                               created_by=CREATED_BY)
-            if res.changed_ids:  # the re-plan and its bundles appear together
-                render_month(self.bundle_settings, s, self.period, sc, jobs=self.jobs,
-                             station_ids=res.changed_ids)
-
-    def _replanned(self, sc: Scope, day: dt.date) -> bool:
-        """Made by an earlier run: a re-plan from that day is stored, or days after it are reported
-        (then it cannot be made again)."""
-        with self.db() as s:
-            ids = [st.id for st in stations_in(s, sc, on=self.period.start, until=self.period.end)]
-            if s.scalar(select(func.count(Schedule.id)).where(
-                    Schedule.month == self.period.label, Schedule.kind == "replan",
-                    Schedule.replan_from == day, Schedule.scope == str(sc))):
-                return True
-            return bool(s.scalar(select(func.count(AsRun.id)).where(
-                AsRun.station_id.in_(ids), AsRun.date >= day, AsRun.date <= self.period.end)))
-
-    def second_half(self) -> None:
-        with self.step("asrun-rest", M("As-run {a}..{b} (simulated: aired as re-planned, a few "
-                                       "misses)", "Báo cáo phát sóng {a}..{b} (mô phỏng: phát theo "
-                                       "lịch lập lại, vài buổi không phát)", a=self.replan_from,
-                                       b=self.period.end)):
-            path = self.files.data(f"asrun-{self.period.label}-{REPLAN_DAY}-{self.period.end.day}"
-                                   "-simulated.csv")
-            self._report(self.replan_from, self.period.end, path,
-                         OnAir(miss_share=0.02, partial_share=0.005), simulated=True)
-
-    # --- 8. the quarter's audit, the web accounts ------------------------------------------------
+    # --- 12. the quarter's audit, the web accounts ------------------------------------------------
     def audit(self) -> None:
         with self.step("audit", M("Audit of {q}: HTML, CSV, XLSX", "Báo cáo kiểm tra {q}: HTML, CSV, "
                                   "XLSX", q=self.quarter.label)) as cb:
@@ -451,16 +360,15 @@ class _Demo:
         """One web account per role (demo only: the passwords are printed and kept in a file)."""
         with self.step("accounts", M("Web accounts, one per role", "Tài khoản web, mỗi vai trò một")):
             storm = self.notes["storm"]
+            district = (storm["district"], storm["name"]) if storm["kind"] == "district" else None
             with self.db() as s:
-                return demo_accounts(s, self.files.accounts, period=self.period, quarter=self.quarter,
-                                     district=storm["district"], district_name=storm["name"],
-                                     stations=self.stations)
-
-
-def preset_districts() -> dict[str, str]:
-    """{code: name} of the preset's districts, read from its file (before any database exists)."""
-    rows = read_rows(DATA / PRESETS[PRESET].divisions, ["district_code", "district_name"])
-    return {r["district_code"]: r["district_name"] for r in rows}
+                return demo_accounts(
+                    s, self.files.accounts, period=self.period, quarter=self.quarter,
+                    department=(self.scenario.department_user, self.scenario.department),
+                    district=district,
+                    showcase=[st for st in self.stations if st.code in set(storm["communes"])],
+                    department_home=f"/province/{self.stations[0].province_code}/"
+                                    f"{self.period.label}/" if self.scenario.two_tier else None)
 
 
 def after_holidays(specs: list[SegmentSpec], off: set[dt.date]) -> list[SegmentSpec]:
@@ -481,7 +389,5 @@ def _day(value: dt.date) -> str:
 
 
 def _cache_paths(cache: Path, texts) -> list[Path]:
-    from .speech import cache_path
-
     return [cache_path(cache, t) for t in set(texts)]
 

@@ -94,7 +94,8 @@ class DemoSummary:
     validator: dict  # ok, issues, declared (shortfalls the stored versions declare)
     simulated: list[str]  # months planned without audio and reported by generated files
     speech: dict  # items, cached
-    storm: dict  # district, name, days, reason, stations; replan: as below, from its first day
+    storm: dict  # kind, district, name, days, reason, stations, communes; replan: as below, from
+    #   its first day; short: obligations its days off the air left short
     asrun: list[dict]  # each file: path, start, end, rows, statuses, reporting, added, replaced, simulated
     replan: dict  # version, from, stations, sessions (changed)
     airings: int  # session airings in the bundles
@@ -105,6 +106,8 @@ class DemoSummary:
     reports: list[str]
     accounts: list[Account]
     steps: list[StepTime] = field(default_factory=list)
+    preset: str = "ha-tinh-2024"
+    two_tier: bool = False  # the province plans its communes (no district level)
 
     @property
     def seconds(self) -> float:
@@ -119,11 +122,14 @@ def summarize(s: Session, settings: Settings, workdir: Path, *, period: Period, 
               scopes: Sequence[Scope], renders: Sequence[RenderResult], replan_from: dt.date,
               storm: dict, asrun: list[dict], reports: list[str], audits: Sequence[AuditResult],
               accounts: list[Account], steps: list[StepTime], simulated: list[str],
-              speech: dict, validator: dict) -> DemoSummary:
+              speech: dict, validator: dict, preset: str = "ha-tinh-2024",
+              two_tier: bool = False) -> DemoSummary:
     """The figures of a finished demo, read from the database (and the render's own account)."""
     stations = [st for sc in scopes for st in stations_in(s, sc, on=period.start, until=period.end)]
     ids = [st.id for st in stations]
-    storm = dict(storm, replan=replan_figures(s, period, dt.date.fromisoformat(storm["days"][0]), ids))
+    storm = dict(storm, replan=replan_figures(s, period, dt.date.fromisoformat(storm["replan_from"]),
+                                              ids),
+                 short=storm_shortfalls(audits, storm))
     current = current_schedule_ids(s, period.label, ids)
     versions = {m: sorted(s.scalars(select(Schedule.version).where(Schedule.month == m)))
                 for m in simulated + [period.label]}
@@ -135,7 +141,15 @@ def summarize(s: Session, settings: Settings, workdir: Path, *, period: Period, 
         replan=replan_figures(s, period, replan_from, ids),
         airings=sum(r.airings for r in renders), unique_sessions=sum(r.unique_sessions for r in renders),
         parts=parts_used(s, period, current), bundles=bundle_figures(s, settings, period, ids),
-        obligations=obligation_figures(s, audits), reports=reports, accounts=accounts, steps=steps)
+        obligations=obligation_figures(s, audits), reports=reports, accounts=accounts, steps=steps,
+        preset=preset, two_tier=two_tier)
+
+
+def storm_shortfalls(audits: Sequence[AuditResult], storm: dict) -> int:
+    """Obligations of the storm's stations short in the audit because of its days off the air."""
+    hit = set(storm["communes"])
+    return sum(1 for a in audits for r in a.rows if r.judged and r.shortfall and r.station in hit
+               and storm["reason"] in r.reason.render("vi"))
 
 
 def parts_used(s: Session, period: Period, current: dict[int, int]) -> int:
@@ -272,6 +286,9 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
     """The summary as printed at the end of a run, in the current language."""
     ob, b, rp = x.obligations, x.bundles, x.replan
     where = tr("the whole province", "toàn tỉnh") if x.scopes == ["province"] else ", ".join(x.scopes)
+    if x.two_tier:
+        where = tr("{n} communes planned by the province (two-tier local government)",
+                   "{n} xã, phường do tỉnh lập lịch (chính quyền địa phương hai cấp)", n=x.stations)
     out = [tr("Demo finished: Hà Tĩnh, {m}, {w}. Work folder: {d}",
               "Bản chạy mẫu đã xong: Hà Tĩnh, tháng {m}, {w}. Thư mục làm việc: {d}",
               m=x.month, w=where, d=x.workdir)]
@@ -284,12 +301,23 @@ def lines(x: DemoSummary, *, serve: str = "radio-sched serve") -> list[str]:
                      "phát hiện {n} lỗi: hãy chạy 'radio-sched check {m}'", n=x.validator["issues"],
                      m=x.month)))
     sm, srp = x.storm, x.storm["replan"]
-    out.append(tr("  Storm warning: {name} ({n} stations) off the air {a}..{b}; re-planned from {a} "
-                  "(version {v}): {s} stations, {c} sessions moved.",
-                  "  Cảnh báo giông lốc: {name} ({n} đài) ngừng phát {a}..{b}; lập lại lịch từ ngày {a} "
-                  "(phiên bản {v}): {s} đài, {c} buổi được dời.", name=sm["name"], n=sm["stations"],
-                  a=sm["days"][0], b=sm["days"][-1], v=srp["version"] or "-", s=srp["stations"],
-                  c=srp["sessions"]))
+    if sm["kind"] == "communes":
+        out.append(tr("  Typhoon Bualoi (no. 10): {n} communes off the air {a}..{b}; re-planned from "
+                      "{r} (version {v}): {s} stations, {c} sessions changed; the {q} audit finds "
+                      "{k} obligations of those communes short for it.",
+                      "  Bão số 10 (Bualoi): {n} xã, phường ngừng phát {a}..{b}; lập lại lịch từ "
+                      "ngày {r} (phiên bản {v}): {s} đài, {c} buổi thay đổi; báo cáo kiểm tra {q} "
+                      "ghi {k} nghĩa vụ của các xã này thiếu do bão.", n=sm["stations"],
+                      r=srp["from"], a=sm["days"][0], b=sm["days"][-1], v=srp["version"] or "-",
+                      s=srp["stations"],
+                      c=srp["sessions"], q=x.quarter, k=number(sm["short"])))
+    else:
+        out.append(tr("  Storm warning: {name} ({n} stations) off the air {a}..{b}; re-planned from "
+                      "{a} (version {v}): {s} stations, {c} sessions moved.",
+                      "  Cảnh báo giông lốc: {name} ({n} đài) ngừng phát {a}..{b}; lập lại lịch từ "
+                      "ngày {a} (phiên bản {v}): {s} đài, {c} buổi được dời.", name=sm["name"],
+                      n=sm["stations"], a=sm["days"][0], b=sm["days"][-1], v=srp["version"] or "-",
+                      s=srp["stations"], c=srp["sessions"]))
     if rp["version"]:
         out.append(tr("  Re-plan from {d} (version {v}): {s} stations, {c} sessions changed for "
                       "make-goods; {g} airings made good in the audit.",

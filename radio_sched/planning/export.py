@@ -14,6 +14,7 @@ from ..core.i18n import M, get_lang
 from ..core.models import Schedule, ScheduleStation
 from ..core.periods import Period
 from .schedules import current_schedule_ids, read_airings
+from ..reports.past import past_statuses
 from ..core.scopes import PROVINCE, Scope
 
 FORMAT = "radio-sched.schedule/1"
@@ -45,7 +46,7 @@ def month_schedule(session: Session, month: Period, scope: Scope | None = None, 
                          month=month.label, scope=str(scope)))
     versions = dict(session.execute(select(Schedule.id, Schedule.version)
                                     .where(Schedule.id.in_(set(current.values())))).all())
-    airings = _airings(session, current)
+    airings = _airings(session, current, past_statuses(session, month, current))
     shortfalls = _shortfalls(session, current)
     out_stations = []
     for st in stations:
@@ -63,12 +64,17 @@ def month_schedule(session: Session, month: Period, scope: Scope | None = None, 
             "stations": out_stations}
 
 
-def _airings(session: Session, current: dict[int, int]) -> dict[int, list[dict]]:
-    return {sid: [{"date": a.date.isoformat(), "session": a.session, "start": a.start,
-                   "capacity_s": a.capacity_s,
-                   "items": [{"segment": i.slug, "sha256": i.sha256, "kind": i.kind,
-                              "duration_s": round(i.duration_s, 3)} for i in a.items]}
-                  for a in stored]
+def _airings(session: Session, current: dict[int, int], statuses: dict[int, dict]
+             ) -> dict[int, list[dict]]:
+    """Each station's airings; a past one of a re-plan, kept as planned, carries its status."""
+    def one(a, past: dict) -> dict:
+        status = past.get((a.date, a.session))
+        return {"date": a.date.isoformat(), "session": a.session, "start": a.start,
+                "capacity_s": a.capacity_s, **({} if status is None else {"status": status}),
+                "items": [{"segment": i.slug, "sha256": i.sha256, "kind": i.kind,
+                           "duration_s": round(i.duration_s, 3)} for i in a.items]}
+
+    return {sid: [one(a, statuses.get(sid, {})) for a in stored]
             for sid, stored in read_airings(session, current).items()}
 
 

@@ -7,14 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..reference.blackouts import is_off_air
 from ..reference.divisions import stations_in
 from ..core.errors import UserError
 from ..core.i18n import M
-from ..core.models import Blackout, Segment, SessionTemplate, Station
+from ..core.models import Blackout, Schedule, Segment, SessionTemplate, Station
 from ..reports.outcomes import outcomes, presumed_aired
 from ..core.periods import Period
 from ..scheduler.plan import JINGLE_KIND, PlanRules
@@ -83,6 +83,16 @@ def _local(scope: str) -> bool:
     return not scope.startswith("province")
 
 
+def segment_info(s: Segment) -> SegmentInfo:
+    """The solver's view of a segment: a withdrawn one is valid until the day before it was
+    withdrawn, and owes nothing more."""
+    until = s.valid_until
+    if s.withdrawn_from is not None:
+        until = min(until, s.withdrawn_from - DAY)
+    return SegmentInfo(s.slug, s.kind, _ms(s.duration_s), s.valid_from, until, _local(s.scope),
+                       s.withdrawn_from is not None)
+
+
 def _ms(seconds: float) -> int:
     return int(round(seconds * 1000))
 
@@ -90,9 +100,12 @@ def _ms(seconds: float) -> int:
 def build_month(session: Session, month: Period, scope: Scope | None = None, *,
                 history: History | None = None, pinned: Airings | None = None,
                 freeze_before: dt.date | None = None, reference: Airings | None = None,
-                station_ids: Sequence[int] | None = None, progress=None) -> MonthInstance:
+                station_ids: Sequence[int] | None = None, progress=None,
+                freeze_at: Mapping[int, tuple[dt.date, str]] | None = None) -> MonthInstance:
     """Read everything a month's plan needs for the stations in scope into plain problems;
-    progress(done, total) counts the stations built."""
+    progress(done, total) counts the stations built. freeze_at {station id: (day, "HH:MM")}: the
+    sessions of that day starting before that time keep what `pinned` gives them (or stay
+    empty), the later ones are free: a freeze by session start."""
     scope = scope or PROVINCE
     plan_row, plan = active_plan(session, month.start.year)
     stations = stations_in(session, scope, on=month.start, until=month.end)
@@ -112,13 +125,13 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
         Blackout.date_to >= month.start, Blackout.date_from <= hi).order_by(Blackout.date_from, Blackout.id)))
     segs = list(session.scalars(select(Segment).where(
         Segment.status == "approved", Segment.kind != JINGLE_KIND,
-        Segment.valid_until >= month.start, Segment.valid_from <= month.end)
+        Segment.valid_until >= month.start, Segment.valid_from <= month.end,
+        or_(Segment.withdrawn_from.is_(None), Segment.withdrawn_from > month.start))
         .order_by(Segment.valid_from, Segment.slug)))
     meta = {s.slug: SegmentMeta(s.id, s.slug, s.sha256, s.kind, s.duration_s) for s in segs}
     by_scope: dict[str, list[SegmentInfo]] = defaultdict(list)
     for s in segs:
-        by_scope[s.scope].append(SegmentInfo(s.slug, s.kind, _ms(s.duration_s), s.valid_from,
-                                             s.valid_until, _local(s.scope)))
+        by_scope[s.scope].append(segment_info(s))
     index: dict[tuple, list[SegmentInfo]] = defaultdict(list)  # (level, code) -> segments
     for text, group in by_scope.items():
         sc = parse_scope(text)
@@ -153,6 +166,8 @@ def build_month(session: Session, month: Period, scope: Scope | None = None, *,
             slot_cache[key] = tuple(_off_air(days, closed) for days in open_cache[base])
         slots, future = slot_cache[key]
         pins = tuple(_fixed(pinned.get(st.id, ()))) if pinned else ()
+        if freeze_at and st.id in freeze_at:
+            pins = _frozen_until(pins, slots, *freeze_at[st.id])
         if pins:
             slots, seg_list = _with_pins(session, pins, slots, seg_list, chosen, meta)
         ref = tuple(_fixed(reference.get(st.id, ()))) if reference is not None else None
@@ -197,6 +212,30 @@ def _fixed(rows: Iterable[tuple]) -> list[Fixed]:
     return sorted(Fixed(r[0], r[1], tuple(r[2])) for r in rows)
 
 
+def started_before_of(session: Session, current: Mapping[int, int],
+                      frozen: Mapping[int, tuple[dt.date, bool]]) -> dict[int, tuple[dt.date, str]]:
+    """{station id: (day, "HH:MM")} of the stations whose own current version is a re-plan that
+    kept the sessions of its first day that had started (stats "started_before")."""
+    own = {current[sid] for sid, (_, mine) in frozen.items() if mine and sid in current}
+    if not own:
+        return {}
+    at = {sch_id: stats.get("started_before") for sch_id, stats in session.execute(
+        select(Schedule.id, Schedule.stats).where(Schedule.id.in_(own)))}
+    return {sid: (day, at[current[sid]]) for sid, (day, mine) in frozen.items()
+            if mine and at.get(current.get(sid))}
+
+
+def _frozen_until(pins: tuple[Fixed, ...], slots: tuple[Slot, ...], day: dt.date, at: str
+                  ) -> tuple[Fixed, ...]:
+    """The pins with the sessions of `day` that start at or after `at` set free, and those that
+    start before it pinned (empty if nothing was given for them)."""
+    started = {s.session for s in slots if s.day == day and s.start < at}
+    kept = [f for f in pins if f.day != day or f.session in started]
+    have = {f.session for f in kept if f.day == day}
+    kept += [Fixed(day, name, ()) for name in sorted(started - have)]
+    return tuple(sorted(kept))
+
+
 def _with_pins(session: Session, pins, slots, seg_list, templates, meta):
     """Pinned airings keep their session and segments even where today's data would refuse them."""
     have = {(s.day, s.session) for s in slots}
@@ -207,8 +246,7 @@ def _with_pins(session: Session, pins, slots, seg_list, templates, meta):
     more = []
     for seg in session.scalars(select(Segment).where(Segment.slug.in_(missing))) if missing else ():
         meta.setdefault(seg.slug, SegmentMeta(seg.id, seg.slug, seg.sha256, seg.kind, seg.duration_s))
-        more.append(SegmentInfo(seg.slug, seg.kind, _ms(seg.duration_s), seg.valid_from,
-                                seg.valid_until, _local(seg.scope)))
+        more.append(segment_info(seg))
     if len(more) != len(missing):
         unknown = sorted(set(missing) - {m.slug for m in more})
         raise UserError(M("pinned segment(s) {slugs} are not in the library",
@@ -231,12 +269,14 @@ def load_history(session: Session, month: Period, station_ids: Sequence[int], st
 
 def stored_airings(session: Session, schedule_of: Mapping[int, int]
                    ) -> tuple[dict[int, list[Fixed]], dict[int, list[Fixed]]]:
-    """{station id: airings} and {station id: pinned airings} of the given schedule per station."""
+    """{station id: airings} and {station id: pinned airings} of the given schedule per station, as
+    the solver counted them: a past airing a re-plan kept as planned carries only its counted items
+    (none, if the session was reported missed)."""
     airings: dict[int, list[Fixed]] = defaultdict(list)
     pinned: dict[int, list[Fixed]] = defaultdict(list)
     for sid, stored in read_airings(session, schedule_of).items():
         for a in stored:
-            f = Fixed(a.date, a.session, a.slugs)
+            f = Fixed(a.date, a.session, a.counted_slugs)
             airings[sid].append(f)
             if a.pinned:
                 pinned[sid].append(f)
@@ -245,6 +285,7 @@ def stored_airings(session: Session, schedule_of: Mapping[int, int]
 
 def current_airings_by_station(session: Session, month: Period, station_ids: Sequence[int]
                                ) -> dict[int, list[tuple]]:
-    """The current version's airings per station as (date, session, slugs): a re-plan's reference."""
+    """The current version's airings per station as (date, session, slugs), as counted (a past
+    session that counted nothing is left out): a re-plan's reference."""
     airings, _ = stored_airings(session, current_schedule_ids(session, month.label, list(station_ids)))
-    return {sid: [tuple(f) for f in fs] for sid, fs in airings.items()}
+    return {sid: [tuple(f) for f in fs if f.slugs] for sid, fs in airings.items()}

@@ -195,7 +195,8 @@ def check_month(session: Session, month: Period, scope: Scope | None = None, *,
             pinned[sid] = [f for f in airings.get(sid, []) if f.day < day]
     inst = bridge.build_month(session, month, scope, pinned={k: [tuple(f) for f in v]
                                                              for k, v in pinned.items()},
-                              station_ids=list(current))
+                              station_ids=list(current),
+                              freeze_at=bridge.started_before_of(session, current, frozen))
     inst.stations = [si if si.station.id not in frozen else dataclasses.replace(
         si, problem=dataclasses.replace(si.problem, frozen_before=frozen[si.station.id][0]))
         for si in inst.stations]

@@ -1,8 +1,10 @@
 """Make-goods: the rest of a month planned again after what stations reported, changing little.
 
-The days before the re-plan date stay as they aired: each session keeps the items reported aired
-or not reported at all (presumed kept); items reported missed, cut short or unconfirmed, and
-unreported items of sessions marked off the air since, no longer count, so the obligations they leave short get make-goods after the date. The days from the date on
+The days before the re-plan date are the past: the new version keeps them exactly as planned (the
+past is never rewritten), but the solver counts only the items reported aired or not reported at all
+(presumed kept); items reported missed, cut short or unconfirmed, and unreported items of sessions
+marked off the air since, no longer count (stored with counted false), so the obligations they leave
+short get make-goods after the date. The days from the date on
 are solved again with the current version as the reference (a penalty per changed session, complete
 hints), so the rest stays as it was where it can. Only stations whose days from the date on change
 are stored, as a new version of the month; the others keep their version (and their bundle).
@@ -22,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.config import Settings
+from ..core.db import has_written
 from ..reference.divisions import stations_in
 from ..core.errors import NotFound, UserError
 from ..core.i18n import M
@@ -30,7 +33,7 @@ from ..reports.outcomes import Outcome, outcomes, presumed_aired
 from ..core.periods import Period
 from .pipeline import STEPS, Solved, solve_month, solver_status, store_version
 from ..core.progress import Stages
-from .schedules import CHUNK, current_schedule_ids
+from .schedules import CHUNK, current_schedule_ids, read_airings
 from . import instances as bridge
 from ..scheduler.obligations import Obligation
 from .store import VERSION_TRIES, draft_airings, next_version, shortfall_dict
@@ -94,17 +97,22 @@ class _Unstored:
     steps: Stages
     stations: list[Station]
     started: float
+    past: dict = field(default_factory=dict)  # station id -> its airings before replan_from as planned
+    same_day: bool = False  # started_before: the day's sessions that started are kept
 
 
 def replan_month(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None,
                  *, seed: int = 0, time_limit: float | None = None, jobs: int | None = None,
                  workers: int | None = None, progress: Progress | None = None,
-                 created_by: str | None = None) -> ReplanResult:
+                 created_by: str | None = None, started_before: str | None = None) -> ReplanResult:
     """Plan month again from replan_from with make-goods; store a new version only if the days from
     replan_from change for some station (running it twice stores nothing the second time).
+    started_before ("HH:MM"): the sessions of replan_from that start before it stay as they are
+    (a freeze by session start, for work done during a broadcast day).
     progress(done, total) counts four steps a station: built, solved, checked, stored."""
     draft = _solve(session, month, replan_from, scope, seed=seed, time_limit=time_limit,
-                   jobs=jobs, workers=workers, progress=progress, created_by=created_by)
+                   jobs=jobs, workers=workers, progress=progress, created_by=created_by,
+                   started_before=started_before)
     _store(session, draft)
     return draft.result
 
@@ -112,21 +120,24 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
 def _solve(session: Session, month: Period, replan_from: dt.date, scope: Scope | None, *,
            seed: int = 0, time_limit: float | None = None, jobs: int | None = None,
            workers: int | None = None, progress: Progress | None = None,
-           created_by: str | None = None) -> _Unstored:
+           created_by: str | None = None, started_before: str | None = None) -> _Unstored:
     """Everything a re-plan does before it writes: reads only, so it holds no write lock."""
     t0 = time.perf_counter()
     steps = Stages(progress, STEPS)
     scope = scope or PROVINCE
-    stations, current = check_replan(session, month, replan_from, scope)
+    stations, current = check_replan(session, month, replan_from, scope,
+                                     same_day=started_before is not None)
     ids = [s.id for s in stations]
 
-    before = outcomes(session, ids, month.start, replan_from - dt.timedelta(days=1)) \
-        if replan_from > month.start else {}
+    last_kept = replan_from if started_before else replan_from - dt.timedelta(days=1)
+    before = outcomes(session, ids, month.start, last_kept) if last_kept >= month.start else {}
     pinned = {sid: _as_aired(rows) for sid, rows in before.items()}
     reference = bridge.current_airings_by_station(session, month, ids)
     solved = solve_month(session, month, scope, steps, seed=seed, time_limit=time_limit, jobs=jobs,
                          workers=workers, pinned=pinned, freeze_before=replan_from,
-                         reference=reference, station_ids=ids)
+                         reference=reference, station_ids=ids,
+                         freeze_at={sid: (replan_from, started_before) for sid in ids}
+                         if started_before else None)
     inst, solutions, shared = solved.inst, solved.solutions, solved.shared
 
     by_id = {s.id: s for s in stations}
@@ -142,6 +153,7 @@ def _solve(session: Session, month: Period, replan_from: dt.date, scope: Scope |
     statuses = [o.status for rows in before.values() for o in rows]
     status = solver_status(solutions)
     header: dict = {}
+    past: dict = {}
     if changed_ids:
         parent = max((session.get(Schedule, current[sid]) for sid in changed_ids),
                      key=lambda s: s.version)
@@ -152,7 +164,10 @@ def _solve(session: Session, month: Period, replan_from: dt.date, scope: Scope |
                       stats={**shared, "stations": len(changed_ids), "solved_stations": len(ids),
                              "build_s": round(solved.build_s, 3), "solve_s": round(solved.solve_s, 3),
                              "check_s": round(solved.check_s, 3), "time_limit": time_limit,
-                             "jobs": jobs, "past": dict(Counter(statuses))})
+                             "jobs": jobs, "past": dict(Counter(statuses)),
+                             **({"started_before": started_before} if started_before else {})})
+        past = {sid: [a for a in rows if a.date < replan_from]
+                for sid, rows in read_airings(session, {i: current[i] for i in changed_ids}).items()}
     log.info("replan %s from %s for %s: %d stations solved, %d changed", month.label, replan_from,
              scope, len(ids), len(changed_ids))
     res = ReplanResult(
@@ -163,7 +178,7 @@ def _solve(session: Session, month: Period, replan_from: dt.date, scope: Scope |
         unrestorable=_unrestorable(session, inst, solutions, before, current, by_id),
         solver_status=status, distinct=shared["solved"], build_s=solved.build_s,
         solve_s=solved.solve_s, check_s=solved.check_s, store_s=0.0, wall_s=0.0)
-    return _Unstored(res, solved, header, steps, stations, t0)
+    return _Unstored(res, solved, header, steps, stations, t0, past, started_before is not None)
 
 
 def _store(session: Session, draft: _Unstored, *, version: int | None = None) -> None:
@@ -172,18 +187,19 @@ def _store(session: Session, draft: _Unstored, *, version: int | None = None) ->
     t0 = time.perf_counter()
     if res.changed_ids:
         sch = store_version(session, solved, draft.steps, draft.header, res.changed_ids,
-                            version=version)
+                            past=draft.past, version=version)
         res.schedule_id, res.version = sch.id, sch.version
     draft.steps.finish()
     t1 = time.perf_counter()
     res.store_s, res.wall_s = t1 - t0, t1 - draft.started
 
 
-def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None
-                 ) -> tuple[list[Station], dict[int, int]]:
+def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None,
+                 *, same_day: bool = False) -> tuple[list[Station], dict[int, int]]:
     """The stations in scope that have a schedule for the month, with their current version; or a
     UserError saying why the month cannot be re-planned from that day (a day outside the month,
-    nothing planned yet, days on or after it already reported). Changes nothing."""
+    nothing planned yet, days on or after it already reported; with same_day, reports of that day
+    itself are of the sessions kept). Changes nothing."""
     scope = scope or PROVINCE
     if not month.start <= replan_from <= month.end:
         raise UserError(M("the re-plan date {d} is not in {m}",
@@ -195,8 +211,17 @@ def check_replan(session: Session, month: Period, replan_from: dt.date, scope: S
                          "chưa có lịch tháng {m} cho {scope}: hãy lập lịch trước",
                          m=month.label, scope=str(scope)))
     stations = [s for s in stations if s.id in current]
-    _refuse_reports_after(session, stations, replan_from, month)
+    _refuse_replanned_reports(session, stations, replan_from, month, same_day)
     return stations, current
+
+
+def _refuse_replanned_reports(session: Session, stations: list[Station], replan_from: dt.date,
+                              month: Period, same_day: bool) -> None:
+    """Reports of the days a re-plan from replan_from plans again refuse it (with same_day, the
+    sessions of replan_from that started are kept: its reports are of those)."""
+    if not same_day or replan_from < month.end:
+        _refuse_reports_after(session, stations, replan_from + dt.timedelta(days=int(same_day)),
+                              month)
 
 
 def first_day_to_replan(month: Period, today: dt.date) -> dt.date:
@@ -212,15 +237,16 @@ def replan_and_render(settings: Settings, session: Session, month: Period, repla
                       scope: Scope | None = None, *, render: bool = True,
                       progress: Progress | None = None, render_progress: Progress | None = None,
                       **kw) -> ReplanResult:
-    """replan_month (kw: seed, time_limit, jobs, workers, created_by), then, with render, the
-    bundles of the stations it changed: a re-plan is stored with the bundles its stations need,
-    or not at all (raises BundlesFailed). The new version is rendered before it is stored (its
-    zips are written unrecorded, as render_month does), then the version and its Bundle rows are
-    written together: the write transaction lasts the inserts, not the encoding, so as-run
-    reports are not held up meanwhile. Reports that arrived during the render for days the
-    re-plan changes refuse it (those days have aired). Without render_progress, progress counts
-    both as one bar. If another planner stored the version number meanwhile, the session is
-    rolled back and the draft rendered again under the next one."""
+    """replan_month (kw: seed, time_limit, jobs, workers, created_by, started_before), then, with
+    render, the bundles of the stations it changed: a re-plan is stored with the bundles its
+    stations need, or not at all (raises BundlesFailed). The new version is rendered before it is
+    stored (its zips are written unrecorded, as render_month does), then the version and its
+    Bundle rows are written together: the write transaction lasts the inserts, not the encoding,
+    so as-run reports are not held up meanwhile. Reports that arrived during the render for days
+    the re-plan changes refuse it (those days have aired). Without render_progress, progress
+    counts both as one bar. If another planner stored the version number meanwhile, the draft is
+    rendered again under the next one (the session rolled back first if it had written nothing
+    else: that frees SQLite's write lock for the render)."""
     from ..production.month_render import Draft, render_month
 
     steps = Stages(progress, 2 if render and render_progress is None else 1)
@@ -230,14 +256,19 @@ def replan_and_render(settings: Settings, session: Session, month: Period, repla
         _store(session, draft)
         steps.finish()
         return res
-    airings = draft_airings(draft.solved.inst, draft.solved.solutions, res.changed_ids)
+    # the caller's own writes (a bulletin added, a segment withdrawn, the month before) must
+    # survive a retry; without any, a retry starts afresh, which frees SQLite's write lock
+    fresh = not has_written(session)
+    airings = draft_airings(draft.solved.inst, draft.solved.solutions, res.changed_ids,
+                            draft.past)  # what _store will write, rendered before it is
     for attempt in range(VERSION_TRIES):
         version = next_version(session, month.label)
         try:
             rendered = render_month(settings, session, month, scope, jobs=kw.get("jobs"),
                                     station_ids=res.changed_ids,
                                     progress=render_progress or steps.stage(1),
-                                    draft=Draft(version, draft.solved.inst.plan_id, airings))
+                                    draft=Draft(version, draft.solved.inst.plan_id, airings,
+                                                draft.header))
         except UserError as exc:
             raise BundlesFailed(M(
                 "{err}\nNothing was stored: a re-plan is stored together with the bundles of the "
@@ -247,11 +278,12 @@ def replan_and_render(settings: Settings, session: Session, month: Period, repla
             _store(session, draft, version=version)
             break
         except IntegrityError:  # another planner stored this version number while we rendered
-            session.rollback()
             if attempt == VERSION_TRIES - 1:
                 raise
+            if fresh:  # else store()'s savepoint was undone, the caller's writes are kept
+                session.rollback()
     # in the write transaction now: what was reported meanwhile is seen, and nothing more comes
-    _refuse_reports_after(session, draft.stations, replan_from, month)
+    _refuse_replanned_reports(session, draft.stations, replan_from, month, draft.same_day)
     for row in rendered.pending:
         row.schedule_id = res.schedule_id
     session.add_all(rendered.pending)

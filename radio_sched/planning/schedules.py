@@ -20,6 +20,8 @@ class StoredItem:
     sha256: str
     kind: str
     duration_s: float
+    segment_id: int = 0
+    counted: bool = True  # False: a past item kept as planned, not counted as broadcast
 
 
 @dataclass
@@ -36,6 +38,11 @@ class StoredAiring:
     @property
     def slugs(self) -> tuple[str, ...]:
         return tuple(i.slug for i in self.items)
+
+    @property
+    def counted_slugs(self) -> tuple[str, ...]:
+        """The items the solver counted as broadcast (all of them but past ones reported lost)."""
+        return tuple(i.slug for i in self.items if i.counted)
 
 
 def current_schedule_ids(session: Session, month: str,
@@ -74,18 +81,19 @@ def read_airings(session: Session, schedule_of: Mapping[int, int]) -> dict[int, 
             rows = session.execute(
                 select(Airing.id, Airing.station_id, Airing.date, Airing.session, Airing.start,
                        Airing.capacity_s, Airing.pinned, Segment.slug, Segment.sha256,
-                       AiringItem.kind, AiringItem.duration_s)
+                       AiringItem.kind, AiringItem.duration_s, AiringItem.segment_id,
+                       AiringItem.counted)
                 .join(AiringItem, AiringItem.airing_id == Airing.id)
                 .join(Segment, Segment.id == AiringItem.segment_id)
                 .where(Airing.schedule_id == schedule_id, Airing.station_id.in_(sids[n:n + CHUNK]))
                 .order_by(Airing.station_id, Airing.date, Airing.start, Airing.session,
                           AiringItem.position))
             last = None
-            for aid, sid, day, sess, start, cap, pin, slug, sha, kind, dur in rows:
+            for aid, sid, day, sess, start, cap, pin, slug, sha, kind, dur, seg_id, counted in rows:
                 if aid != last:
                     out[sid].append(StoredAiring(day, sess, start, cap, bool(pin)))
                     last = aid
-                out[sid][-1].items.append(StoredItem(slug, sha, kind, dur))
+                out[sid][-1].items.append(StoredItem(slug, sha, kind, dur, seg_id, bool(counted)))
     return dict(out)
 
 

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from ..core.i18n import using_lang
 from ..core.models import Airing, AiringItem, Schedule, ScheduleStation
 from .instances import MonthInstance
-from .schedules import CHUNK
+from .schedules import CHUNK, StoredAiring
 from ..scheduler.explain import reason
-from ..scheduler.instance import Fixed, Shortfall, Solution
+from ..scheduler.instance import Fixed, Problem, Shortfall, Solution
 
 VERSION_TRIES = 5
 
@@ -56,40 +56,55 @@ def next_version(session: Session, month: str) -> int:
 class DraftItem:
     segment_id: int
     kind: str
+    duration_s: float
+    counted: bool
 
 
 @dataclass(frozen=True)
 class DraftAiring:
-    """An airing as store() would write it, before it is (what a draft version renders)."""
+    """An airing as store() writes it, before it is (what a draft version renders)."""
 
     date: dt.date
     session: str
     start: str
     capacity_s: int
+    pinned: bool
     items: tuple[DraftItem, ...]
 
 
+Kept = list[tuple[dict, list[dict]]]  # a station's airing rows with their item rows, in air order
+
+
+def kept_airings(inst: MonthInstance, solutions: Mapping[int, Solution],
+                 past: Mapping[int, list[StoredAiring]] | None = None,
+                 station_ids: list[int] | None = None) -> dict[int, Kept]:
+    """{station id: what a version stores for it}: the one decision of what a (re-)plan stores,
+    read by store() and by draft_airings(), so that a draft renders what its version will hold.
+    past: {station id: its airings before the frozen day as planned} (a re-plan's current version)."""
+    return {si.station.id: _kept(si.problem, solutions[si.station.id],
+                                 (past or {}).get(si.station.id, ()), inst)
+            for si in inst.stations if station_ids is None or si.station.id in station_ids}
+
+
 def draft_airings(inst: MonthInstance, solutions: Mapping[int, Solution],
-                  station_ids: list[int]) -> dict[int, list[DraftAiring]]:
-    """{station id: its airings with items, by date and start}, read back as they would be stored."""
-    out = {}
-    for si in inst.stations:
-        if si.station.id not in station_ids:
-            continue
-        slots = {(s.day, s.session): s for s in si.problem.slots}
-        rows = []
-        for a in solutions[si.station.id].airings:
-            slot = slots[(a.day, a.session)]
-            rows.append(DraftAiring(a.day, a.session, slot.start, slot.capacity_ms // 1000, tuple(
-                DraftItem(inst.segments[slug].id, inst.segments[slug].kind) for slug in a.slugs)))
-        out[si.station.id] = sorted((r for r in rows if r.items),
-                                    key=lambda r: (r.date, r.start, r.session))
-    return out
+                  station_ids: list[int], past: Mapping[int, list[StoredAiring]] | None = None
+                  ) -> dict[int, list[DraftAiring]]:
+    """{station id: its airings with items, by date and start}, as store() with the same past
+    writes them and station_airings reads them back."""
+    return {sid: [DraftAiring(a["date"], a["session"], a["start"], a["capacity_s"], a["pinned"],
+                              tuple(DraftItem(i["segment_id"], i["kind"], i["duration_s"],
+                                              i["counted"]) for i in items))
+                  for a, items in kept if items]
+            for sid, kept in kept_airings(inst, solutions, past, station_ids).items()}
 
 
 def store(session: Session, inst: MonthInstance, solutions: Mapping[int, Solution], *,
-          header: dict, progress=None, version: int | None = None) -> Schedule:
+          header: dict, progress=None, past: Mapping[int, list[StoredAiring]] | None = None,
+          version: int | None = None) -> Schedule:
     """Insert the schedule, one row per station and the airings that carry items; returns it.
+    past: {station id: its airings before the frozen day as planned} (a re-plan's current version):
+    stored instead of the solution's pins, exactly as planned, each item marked counted when the
+    pin (what the solver took as broadcast) has it, so that nothing planned in the past vanishes.
     version: exactly that number (its bundles name it), IntegrityError if another took it."""
     status = "shortfalls" if any(s.shortfalls for s in solutions.values()) else "complete"
     sch = None
@@ -107,42 +122,67 @@ def store(session: Session, inst: MonthInstance, solutions: Mapping[int, Solutio
                 raise
     assert sch is not None
     stations = []
-    airing_rows = []
-    for si in inst.stations:
-        sol = solutions[si.station.id]
-        stations.append({"schedule_id": sch.id, "station_id": si.station.id,
-                         "shortfalls": [shortfall_dict(s) for s in sol.shortfalls],
-                         "content_sha256": content_sha256(list(sol.airings))})
-        slots = {(s.day, s.session): s for s in si.problem.slots}
-        pinned = {(f.day, f.session) for f in si.problem.pinned}
-        for a in sol.airings:
-            slot = slots[(a.day, a.session)]
-            airing_rows.append({"schedule_id": sch.id, "station_id": si.station.id, "date": a.day,
-                                "session": a.session, "start": slot.start,
-                                "capacity_s": slot.capacity_ms // 1000,
-                                "pinned": (a.day, a.session) in pinned})
+    rows: list[tuple[int, dict, list[dict]]] = []  # (station id, airing row, its item rows)
+    for sid, kept in kept_airings(inst, solutions, past).items():
+        stations.append({"schedule_id": sch.id, "station_id": sid,
+                         "shortfalls": [shortfall_dict(s) for s in solutions[sid].shortfalls],
+                         "content_sha256": content_sha256([Fixed(a["date"], a["session"],
+                                                                 tuple(i["slug"] for i in items))
+                                                           for a, items in kept])})
+        rows += [(sid, dict(a, schedule_id=sch.id, station_id=sid), items) for a, items in kept]
     for n in range(0, len(stations), CHUNK * 4):
         session.execute(insert(ScheduleStation), stations[n:n + CHUNK * 4])
-    total = len(airing_rows)
+    total = len(rows)
     step = 20_000
     for n in range(0, total, step):
-        session.execute(insert(Airing), airing_rows[n:n + step])
+        session.execute(insert(Airing), [r[1] for r in rows[n:n + step]])
         if progress:
             progress(min(n + step, total), total * 2)
     ids = {(sid, day, sess): aid for aid, sid, day, sess in session.execute(
         select(Airing.id, Airing.station_id, Airing.date, Airing.session)
         .where(Airing.schedule_id == sch.id))}
-    items = []
-    for si in inst.stations:
-        for a in solutions[si.station.id].airings:
-            aid = ids[(si.station.id, a.day, a.session)]
-            for pos, slug in enumerate(a.slugs, 1):
-                m = inst.segments[slug]
-                items.append({"airing_id": aid, "position": pos, "segment_id": m.id, "kind": m.kind,
-                              "duration_s": m.duration_s})
+    items = [{"airing_id": ids[(sid, a["date"], a["session"])], "position": pos,
+              **{k: v for k, v in it.items() if k != "slug"}}
+             for sid, a, its in rows for pos, it in enumerate(its, 1)]
     for n in range(0, len(items), step):
         session.execute(insert(AiringItem), items[n:n + step])
         if progress:
             progress(total + min(n + step, len(items)) * total // max(1, len(items)), total * 2)
     session.flush()
     return sch
+
+
+def _kept(problem: Problem, sol: Solution, past, inst: MonthInstance) -> list[tuple[dict, list[dict]]]:
+    """A station's airings to store, in order: the past as planned (items counted as the pins say),
+    then the solution's airings from the frozen day on (all of them without a past)."""
+    frozen = problem.frozen_before if past else None
+    slots = {(s.day, s.session): s for s in problem.slots}
+    pinned = {(f.day, f.session): f.slugs for f in problem.pinned}
+    out = []
+    planned = {(a.date, a.session): a for a in past if frozen and a.date < frozen}
+    for a in sorted(planned.values(), key=lambda a: (a.date, a.start, a.session)):
+        left = list(pinned.get((a.date, a.session), ()))
+        items = []
+        for i in a.items:
+            counted = i.slug in left
+            if counted:
+                left.remove(i.slug)
+            items.append({"slug": i.slug, "segment_id": i.segment_id, "kind": i.kind,
+                          "duration_s": i.duration_s, "counted": counted})
+        out.append(({"date": a.date, "session": a.session, "start": a.start,
+                     "capacity_s": a.capacity_s, "pinned": True}, items))
+    for a in sol.airings:
+        if (a.day, a.session) in planned:
+            continue  # kept as planned above
+        slot = slots[(a.day, a.session)]
+        out.append(({"date": a.day, "session": a.session, "start": slot.start,
+                     "capacity_s": slot.capacity_ms // 1000,
+                     "pinned": (a.day, a.session) in pinned},
+                    [_item(inst.segments[slug]) for slug in a.slugs]))
+    out.sort(key=lambda r: (r[0]["date"], r[0]["start"], r[0]["session"]))
+    return out
+
+
+def _item(m) -> dict:
+    return {"slug": m.slug, "segment_id": m.id, "kind": m.kind, "duration_s": m.duration_s,
+            "counted": True}

@@ -1,5 +1,5 @@
-"""Per-station bundles: one deterministic zip a month with the session MP3s, playlists, the printable
-schedule and log sheet, a README and a manifest; a new Bundle version only when the content changes."""
+"""Per-station bundles: one deterministic zip a month (the files of bundle_files.py and a manifest); a
+new Bundle version only when the content changes, saying which version it replaces and what to delete."""
 
 from __future__ import annotations
 
@@ -12,59 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from .. import __version__
-from ..core.config import TEMPLATES_DIR, AudioSettings, Settings
-from ..core.i18n import nfc
+from ..core.config import AudioSettings, Settings
 from ..core.models import Bundle, Schedule
 from ..core.periods import Period
-from . import mp3
-from .catalogue import slugify
-from .probe import clock
-from .session_audio import Session
-from ..reference.kinds import kind_label
+from .bundle_files import AiringAudio, Entry, Item, StationInfo, Version, content_key, entries
 from ..core.files import CHUNK, clean_stale_temps, temp_path
 from .store import sha256_file
 
 FORMAT = "radio-sched.bundle/1"
 MANIFEST = "manifest.json"
-TEMPLATES = TEMPLATES_DIR
-
-WEEKDAYS = {"vi": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"],
-            "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}
-
-
-@dataclass(frozen=True)
-class Item:
-    slug: str
-    title: str
-    kind: str
-    duration_s: float
-    sha256: str
-
-
-@dataclass(frozen=True)
-class AiringAudio:
-    """One airing as the bundle shows it: when, what, and its session audio."""
-
-    date: dt.date
-    session: str
-    start: str
-    capacity_s: int
-    items: tuple[Item, ...]
-    audio: Session
-
-
-@dataclass(frozen=True)
-class StationInfo:
-    id: int
-    code: str
-    name: str
-    district: str
-    province: str
+__all__ = ["AiringAudio", "BundleOutcome", "Item", "StationInfo", "make_bundle", "write_bundle"]
 
 
 @dataclass(frozen=True)
@@ -78,105 +39,6 @@ class BundleOutcome:
     schedule_id: int
 
 
-@dataclass
-class _Entry:
-    path: str
-    data: bytes = b""
-    header: bytes = b""
-    audio: Session | None = None
-    duration_s: float | None = None
-
-    @property
-    def identity(self) -> list:
-        if self.audio is not None:  # the audio is named by its session key: no need to read it
-            return [self.path, "mp3", hashlib.sha256(self.header).hexdigest(), self.audio.key]
-        return [self.path, "file", hashlib.sha256(self.data).hexdigest()]
-
-
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "bundle")),
-                              autoescape=lambda name: bool(name and name.endswith(".html.j2")),
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
-
-
-def file_stem(a: AiringAudio) -> str:
-    return f"{a.date.isoformat()}_{a.start.replace(':', '')}_{slugify(a.session) or 'session'}"
-
-
-def _names(airings: list[AiringAudio]) -> list[str]:
-    """ASCII-safe, unique file names (two session names may lose their accents alike)."""
-    seen: dict[str, int] = {}
-    out = []
-    for a in airings:
-        stem = file_stem(a)
-        n = seen.get(stem, 0)
-        seen[stem] = n + 1
-        out.append(stem if n == 0 else f"{stem}-{n + 1}")
-    return out
-
-
-def _title(station: StationInfo, a: AiringAudio, lang: str) -> str:
-    if lang == "vi":
-        return nfc(f"Chuyên mục CCHC – {a.session} {a.date:%d/%m/%Y} – {station.name}")
-    return nfc(f"CCHC column – {a.session} {a.date.isoformat()} – {station.name}")
-
-
-def _entries(station: StationInfo, month: Period, airings: list[AiringAudio], audio: AudioSettings,
-             plan_name: str, lang: str) -> list[_Entry]:
-    top = f"{station.code}-{month.label}"
-    env = _env()
-    weekday = WEEKDAYS[lang]
-    rows, entries, month_list = [], [], ["#EXTM3U"]
-    for n, (a, stem) in enumerate(zip(airings, _names(airings)), 1):
-        rel = f"{a.date.isoformat()}/{stem}.mp3"
-        title = _title(station, a, lang)
-        header = mp3.id3v23(title=title, artist=station.name,
-                            album=nfc(f"CCHC {month.label} – {station.name}"),
-                            date=a.date.isoformat(), time=a.start,
-                            comment="; ".join(i.title for i in a.items),
-                            extra={"RADIO_SCHED_STATION": station.code,
-                                   "RADIO_SCHED_SESSION": a.session})
-        seconds = a.audio.duration_s
-        entries.append(_Entry(f"{top}/{rel}", header=header, audio=a.audio, duration_s=seconds))
-        extinf = f"#EXTINF:{int(round(seconds))},{title}"
-        entries.append(_Entry(f"{top}/{a.date.isoformat()}/{stem}.m3u8",
-                              data=f"#EXTM3U\n{extinf}\n{stem}.mp3\n".encode()))
-        month_list += [extinf, rel]
-        rows.append({"n": n, "date": a.date, "date_text": f"{a.date:%d/%m/%Y}",
-                     "weekday": weekday[a.date.weekday()], "session": a.session, "start": a.start,
-                     "file": rel, "duration": clock(seconds), "duration_s": seconds,
-                     "capacity": clock(a.capacity_s),
-                     "items": [{"title": i.title, "kind": kind_label(i.kind, lang), "slug": i.slug,
-                                "duration": clock(i.duration_s)} for i in a.items]})
-    entries.append(_Entry(f"{top}/{month.label}.m3u8", data=("\n".join(month_list) + "\n").encode()))
-    days = []
-    for row in rows:
-        if not days or days[-1]["date"] != row["date"]:
-            days.append({"date": row["date"], "date_text": row["date_text"],
-                         "weekday": row["weekday"], "airings": []})
-        days[-1]["airings"].append(row)
-    ctx = {"lang": lang, "station": station, "month": month.label,
-           "month_text": (f"tháng {month.start.month} năm {month.start.year}" if lang == "vi"
-                          else month.start.strftime("%B %Y")),
-           "plan_name": plan_name, "audio": audio, "rows": rows, "days": days,
-           "total": clock(sum(r["duration_s"] for r in rows)), "playlist": f"{month.label}.m3u8",
-           "t": lambda en, vi: vi if lang == "vi" else en}
-    for template, name in (("schedule.html.j2", "lich-phat.html"),
-                           ("logsheet.html.j2", "so-nhat-ky.html"), ("README.txt.j2", "README.txt")):
-        text = nfc(env.get_template(template).render(ctx))
-        if name.endswith(".txt"):  # Notepad on the station's old Windows PC: BOM and CRLF
-            text = "\ufeff" + text.replace("\n", "\r\n")
-        entries.append(_Entry(f"{top}/{name}", data=text.encode("utf-8")))
-    entries.sort(key=lambda e: e.path)
-    return entries
-
-
-def content_key(entries: list[_Entry]) -> str:
-    """What the station receives, manifest aside: a new bundle version only when this changes."""
-    return hashlib.sha256(json.dumps([e.identity for e in entries]).encode()).hexdigest()
-
-
 def _zinfo(name: str, when: dt.date, stored: bool) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(when.year, when.month, when.day, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
@@ -185,16 +47,16 @@ def _zinfo(name: str, when: dt.date, stored: bool) -> zipfile.ZipInfo:
     return info
 
 
-def _write_zip(tmp: Path, entries: list[_Entry], manifest: dict, month: Period) -> None:
-    """Entries in sorted order, the manifest last; fixed timestamps; MP3 stored, text deflated."""
-    top = entries[0].path.split("/", 1)[0]
-    files = []
+def _write_zip(tmp: Path, top: str, files: list[Entry], manifest: dict, month: Period) -> None:
+    """The files under the folder `top` in the order given, the manifest last; fixed timestamps;
+    MP3 stored, text deflated. A derived file is made from the checksums of those before it."""
+    listed, hashes = [], {}
     with open(tmp, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
-        for e in entries:
+        for e in files:
             h = hashlib.sha256()
             if e.audio is not None:
                 size = len(e.header) + e.audio.size
-                with zf.open(_zinfo(e.path, month.start, True), "w") as out:
+                with zf.open(_zinfo(f"{top}/{e.path}", month.start, True), "w") as out:
                     out.write(e.header)
                     h.update(e.header)
                     with open(e.audio.path, "rb") as f:
@@ -202,12 +64,14 @@ def _write_zip(tmp: Path, entries: list[_Entry], manifest: dict, month: Period) 
                             out.write(block)
                             h.update(block)
             else:
-                size = len(e.data)
-                zf.writestr(_zinfo(e.path, month.start, False), e.data, compresslevel=9)
-                h.update(e.data)
-            files.append({"path": e.path[len(top) + 1:], "sha256": h.hexdigest(), "size": size,
-                          "duration_s": None if e.duration_s is None else round(e.duration_s, 3)})
-        manifest = dict(manifest, files=files)
+                data = e.derive(hashes) if e.derive is not None else e.data
+                size = len(data)
+                zf.writestr(_zinfo(f"{top}/{e.path}", month.start, False), data, compresslevel=9)
+                h.update(data)
+            hashes[e.path] = h.hexdigest()
+            listed.append({"path": e.path, "sha256": hashes[e.path], "size": size,
+                           "duration_s": None if e.duration_s is None else round(e.duration_s, 3)})
+        manifest = dict(manifest, files=listed)
         data = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
         zf.writestr(_zinfo(f"{top}/{MANIFEST}", month.start, False), data, compresslevel=9)
         zf.close()
@@ -242,6 +106,21 @@ def make_bundle(db: DbSession, settings: Settings, station: StationInfo, month: 
     return outcome
 
 
+def _paths(manifest: dict | None) -> set[str] | None:
+    if manifest is None or not isinstance(manifest.get("files"), list):
+        return None
+    return {f["path"] for f in manifest["files"] if isinstance(f, dict) and "path" in f} | {MANIFEST}
+
+
+def _version(number: int, previous: dict | None, files: list[Entry]) -> Version:
+    """Version `number`, replacing the one before it: the files of that version (its manifest's
+    list) that this one no longer has. Without the previous zip nothing can be named."""
+    if number == 1:
+        return Version(1)
+    old = _paths(previous) or set()
+    return Version(number, number - 1, tuple(sorted(old - {e.path for e in files} - {MANIFEST})))
+
+
 def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month: Period,
                  schedule: Schedule, airings: list[AiringAudio], *, audio: AudioSettings,
                  plan_name: str) -> tuple[BundleOutcome, Bundle | None]:
@@ -250,21 +129,27 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
     reads the database, so a caller writing many zips holds no write lock meanwhile."""
     root = Path(settings.schedules_root)
     lang = settings.lang
-    entries = _entries(station, month, airings, audio, plan_name, lang)
-    key = content_key(entries)
+    top = f"{station.code}-{month.label}"
+
+    def files(version: Version) -> list[Entry]:
+        return entries(station, month, airings, audio, plan_name, lang, version)
+
+    key = content_key(files(Version(0)))  # what the station receives, whatever the version says
     latest = db.scalar(select(Bundle).where(Bundle.station_id == station.id, Bundle.month == month.label)
                        .order_by(Bundle.version.desc()).limit(1))
 
-    def manifest(version: int, schedule_version: int) -> dict:
+    def manifest(version: Version, schedule_version: int) -> dict:
         return {"format": FORMAT, "generator": f"radio-sched {__version__}", "station": station.code,
                 "station_name": station.name, "district": station.district, "month": month.label,
-                "schedule_version": schedule_version, "bundle_version": version,
+                "schedule_version": schedule_version, "bundle_version": version.number,
+                "replaces": version.replaces, "remove": list(version.remove),
                 "content_key": key, "lang": lang,
                 "audio": {"loudness_lufs": audio.loudness_lufs, "true_peak_dbtp": audio.true_peak_dbtp,
                           "bitrate": audio.bitrate, "sample_rate": audio.sample_rate,
                           "channels": audio.channels},
                 "airings": [{"date": a.date.isoformat(), "session": a.session, "start": a.start,
                              "capacity_s": a.capacity_s, "duration_s": round(a.audio.duration_s, 3),
+                             **({} if a.status is None else {"status": a.status}),
                              "items": [{"segment": i.slug, "title": i.title, "kind": i.kind,
                                         "duration_s": i.duration_s, "sha256": i.sha256}
                                        for i in a.items]} for a in airings]}
@@ -272,6 +157,10 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
     def outcome(row: Bundle, status: str) -> BundleOutcome:
         return BundleOutcome(station.code, row.version, row.path, row.sha256, row.size, status,
                              row.schedule_id)
+
+    def previous_of(number: int) -> dict | None:
+        return read_manifest(root / bundle_relpath(station.code, month, number - 1)) \
+            if number > 1 else None
 
     if latest is not None:
         final = root / latest.path
@@ -283,31 +172,33 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
             tmp = temp_path(final)
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
-                _write_zip(tmp, entries, manifest(latest.version, old_version), month)
+                v = _version(latest.version, previous_of(latest.version), files(Version(0)))
+                _write_zip(tmp, top, files(v), manifest(v, old_version), month)
                 if sha256_file(tmp) == latest.sha256:
                     os.replace(tmp, final)
                     return outcome(latest, "restored"), None
             finally:
                 tmp.unlink(missing_ok=True)
 
-    version = latest.version + 1 if latest else 1
-    rel = bundle_relpath(station.code, month, version)
+    number = latest.version + 1 if latest else 1
+    rel = bundle_relpath(station.code, month, number)
     final = root / rel
     final.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temps(final.parent)
     status = "new"
     old = read_manifest(final)
-    if old is not None and old.get("content_key") == key and old.get("bundle_version") == version \
+    if old is not None and old.get("content_key") == key and old.get("bundle_version") == number \
             and old.get("schedule_version") == schedule.version:
         status = "adopted"  # written by a run that was stopped before it could record it
     else:
+        version = _version(number, previous_of(number), files(Version(0)))
         tmp = temp_path(final)
         try:
-            _write_zip(tmp, entries, manifest(version, schedule.version), month)
+            _write_zip(tmp, top, files(version), manifest(version, schedule.version), month)
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)
-    row = Bundle(station_id=station.id, month=month.label, version=version, schedule_id=schedule.id,
+    row = Bundle(station_id=station.id, month=month.label, version=number, schedule_id=schedule.id,
                  path=rel, sha256=sha256_file(final), size=final.stat().st_size)
     return outcome(row, status), row
 

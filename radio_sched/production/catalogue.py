@@ -20,6 +20,7 @@ from ..core.i18n import M, nfc
 from ..core.models import BEGINNING, END_OF_TIME, Segment
 from ..core.periods import PeriodError, parse_date
 from ..reference.plan_rules import active_plan
+from .approval import initial_status
 from .loudness import Analysis, analyse
 from .parts import Library, ReadyPart, lookup, make_ready, recipe_key
 from .pool import run_all
@@ -362,6 +363,8 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
                           original_duration_s=round(part.original_duration_s, 3),
                           duration_s=part.planned_duration_s, ready_sha256=part.sha256,
                           loudness_lufs=part.original_lufs)
+        if row is None or part is not None:  # new audio of a reviewed kind waits again
+            values["status"] = initial_status(session, spec.kind, spec.scope)
         if row is None:
             row = Segment(**values)
             session.add(row)

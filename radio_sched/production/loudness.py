@@ -167,6 +167,25 @@ def _encode(src: Path, out: Path, a: Analysis, settings: AudioSettings, gain_db:
                   f"aresample={rate}"]
     ffmpeg(["-i", str(src), "-vn", "-map", "0:a:0", "-af", ",".join(chain), *encode_args(settings),
             str(out)])
+    fit_frames(out, a.samples)
+
+
+def fit_frames(path: Path, samples: int) -> mp3.Frames:
+    """Drop the trailing frames that would make the encoded file last longer than the original's
+    `samples` (at the part's rate): LAME's delay and padding add up to two frames, so a 280.000 s
+    original would become 280.033 s and no longer fill a 280 s session. Frames stand alone (no bit
+    reservoir), so the file is cut at a frame boundary; the cut is the original's last ~50 ms, which
+    the trim's EDGE_PAD_S of kept silence usually covers."""
+    data = path.read_bytes()
+    info = mp3.scan(data)
+    keep = samples // info.samples_per_frame
+    if info.count <= keep:
+        return info
+    if keep == 0:
+        raise mp3.NotMp3("the original is shorter than one frame")
+    end = mp3.frame_offsets(data, info)[keep]
+    path.write_bytes(data[:end])
+    return mp3.scan(data[:end])
 
 
 def normalise(src: Path | str, out: Path | str, a: Analysis, settings: AudioSettings) -> Encoded:

@@ -27,6 +27,7 @@ from ..core.periods import Period, PeriodError, parse_month
 from ..scheduler.plan import PlanRules, SessionLimits
 from ..reference.plan_rules import active_plan, parse_rules
 from ..planning.schedules import current_schedule_ids, station_airings
+from ..reports.past import past_statuses
 from ..core.scopes import PROVINCE, Scope
 
 log = logging.getLogger(__name__)
@@ -65,13 +66,23 @@ class RenderResult:
 @dataclass(frozen=True)
 class Draft:
     """A schedule version not stored yet (a re-plan renders before it stores): its number, its
-    plan, and each station's airings, objects with date, session, start, capacity_s and items
-    (each with segment_id and kind) in air order, as station_airings gives them."""
+    plan, each station's airings (planning/store.py draft_airings: as station_airings reads them
+    once stored) and the header it will be stored with (kind, replan_from, stats), so that it is
+    rendered as the version it becomes: the same past statuses, the same bytes."""
 
     version: int
     plan_id: int | None
     airings: dict[int, list]  # station id -> airings
+    header: dict = field(default_factory=dict)
     id: None = None  # what a Bundle row of it points at is known once it is stored
+
+    @property
+    def kind(self) -> str:
+        return self.header.get("kind", "replan")
+
+    @property
+    def replan_from(self):
+        return self.header.get("replan_from")
 
 
 DRAFT = 0  # the draft's place among schedule ids, which start at 1
@@ -236,6 +247,8 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
 
     # --- unique sessions ---------------------------------------------------------------------------
     per_station: dict[int, list[AiringAudio]] = defaultdict(list)
+    statuses = past_statuses(session, period, {st.id: sid for st, sid, _ in work},
+                             unstored={DRAFT: draft.replan_from} if draft is not None else None)
     unique: dict[str, AudioSession] = {}
     too_long = []
     for st, sid, a, keys, gap_s, audio in plan_of_airing:
@@ -247,7 +260,8 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
         items = tuple(Item(segments[i.segment_id].slug, segments[i.segment_id].title, i.kind,
                            segments[i.segment_id].duration_s, segments[i.segment_id].sha256)
                       for i in a.items)
-        per_station[st.id].append(AiringAudio(a.date, a.session, a.start, a.capacity_s, items, s))
+        per_station[st.id].append(AiringAudio(a.date, a.session, a.start, a.capacity_s, items, s,
+                                              statuses.get(st.id, {}).get((a.date, a.session))))
     if too_long:
         raise UserError(M("{n} session(s) would run over their capacity; plan the month again:\n{lines}",
                           "{n} buổi sẽ vượt thời lượng cho phép; hãy lập lại lịch tháng:\n{lines}",

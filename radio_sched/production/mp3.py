@@ -113,6 +113,24 @@ def audio_frames(data: bytes) -> tuple[bytes, Frames]:
     return body, Frames(0, len(body), info.count, info.sample_rate, info.samples_per_frame)
 
 
+def info_frame(first_header: bytes, frames: int, audio_bytes: int) -> bytes:
+    """A silent Xing frame tagged "Info" (the CBR form, as LAME writes it) to put before `frames`
+    audio frames of `audio_bytes` bytes that begin with the 4-byte `first_header`: players and
+    ffprobe then read the exact length from the frame count instead of estimating it from the
+    bitrate. Same MPEG version, rate, bitrate and channel mode as the audio; no padding, no CRC; the
+    byte count includes this frame (as LAME and ffmpeg count it); no seek table (CBR seeks linearly)."""
+    head = bytearray(first_header[:4])
+    head[1] |= 0x01  # no CRC
+    head[2] &= ~0x02 & 0xFF  # no padding
+    length, _, _ = _header(bytes(head), 0)
+    version, mono = (head[1] >> 3) & 3, (head[3] >> 6) == 3
+    side = (17 if mono else 32) if version == 3 else (9 if mono else 17)
+    body = b"Info" + struct.pack(">III", 0x3, frames, audio_bytes + length)
+    if 4 + side + len(body) > length:
+        raise NotMp3("frames too small for an Info frame")
+    return bytes(head) + bytes(side) + body + bytes(length - 4 - side - len(body))
+
+
 # --- ID3v2.3 -------------------------------------------------------------------------------------
 
 def _text(value: str) -> bytes:

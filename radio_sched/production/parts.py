@@ -22,7 +22,7 @@ from ..core.files import clean_stale_temps, temp_path, write_atomic
 from .store import addressed, sha256_file
 from .tools import audio_segment
 
-PIPELINE = "ready/1"  # bump when the way ready parts are made changes: every part is remade
+PIPELINE = "ready/2"  # bump when the way ready parts are made changes: every part is remade
 
 
 @dataclass(frozen=True)

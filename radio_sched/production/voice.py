@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import UserError
-from ..i18n import M, Msg
+from ..core.errors import UserError
+from ..core.i18n import M, Msg
 
 
 class Voice(Protocol):

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..core.config import DATA_DIR
@@ -291,5 +291,66 @@ def summary_by_district(stations: list[Station]) -> dict[str | None, int]:
     return dict(counts)
 
 
+# --- scopes as people read them ----------------------------------------------------------------
+
+def scope_labels(session: Session, scopes, *, on: dt.date | None = None,
+                 until: dt.date | None = None) -> dict[str, str]:
+    """Each stored scope string as a page shows it: 'Toàn tỉnh', 'Huyện Kỳ Anh', 'Xã Tân Lập';
+    a commune name that several communes share carries its district ('Xã Tân Lập (Huyện Đức
+    Thọ)'). Units valid in on..until are preferred (codes were reused in July 2025)."""
+    from ..core.i18n import tr
+
+    wanted: dict[str, Scope] = {}
+    for text in set(scopes):
+        try:
+            wanted[text] = parse_scope(text)
+        except ScopeError:
+            continue
+    units: dict[tuple[str, str], Unit] = {}
+    codes = {sc.code for sc in wanted.values() if sc.code is not None}
+    rows = session.scalars(select(Unit).where(Unit.code.in_(codes)).order_by(Unit.valid_from))
+    for u in rows:  # the unit valid in the period wins, else the newest
+        key = (u.level, u.code)
+        if key not in units or on is None or _overlaps(u, on, until or on) or not _overlaps(
+                units[key], on, until or on):
+            units[key] = u
+    shared = {(level, name) for level, name, n in session.execute(  # names several units bear
+        select(Unit.level, Unit.name, func.count(distinct(Unit.code)))
+        .where(Unit.name.in_({u.name for u in units.values()}), _valid_on(Unit, on, until))
+        .group_by(Unit.level, Unit.name)) if n > 1}
+    parents = district_names(session) if shared else {}
+    out = {}
+    for text, sc in wanted.items():
+        u = units.get((sc.level, sc.code)) if sc.code else None
+        if sc.code is None:
+            out[text] = tr("Whole province", "Toàn tỉnh")
+        elif u is None:
+            out[text] = tr("{level} code {code}", "{level} mã {code}", level=level_name(sc.level),
+                           code=sc.code)
+        elif (u.level, u.name) in shared and u.district_code in parents:
+            out[text] = f"{u.name} ({parents[u.district_code]})"
+        else:
+            out[text] = u.name
+    return out
+
+
+def _overlaps(unit: Unit, start: dt.date, end: dt.date) -> bool:
+    return unit.valid_from <= end and unit.valid_until >= start
+
+
+def scope_choices(session: Session, *, on: dt.date | None = None, until: dt.date | None = None
+                  ) -> list[tuple[str, str]]:
+    """What a scope picker offers: the whole province, then its districts, then its communes
+    (those valid in on..until), as (scope, label) with scope_labels' names."""
+    units = list(session.scalars(select(Unit).where(
+        Unit.level.in_(("district", "commune")), _valid_on(Unit, on, until))))
+    scopes = ["province"] + [f"{u.level}:{u.code}" for u in units]
+    labels = scope_labels(session, scopes, on=on, until=until)
+    order = {"province": 0, "district": 1, "commune": 2}
+    return sorted(((s, labels[s]) for s in dict.fromkeys(scopes)),
+                  key=lambda c: (order[c[0].partition(":")[0]], c[1].casefold()))
+
+
 __all__ = ["load_divisions", "read_divisions", "ensure_stations", "resolve_scope", "stations_in",
-           "station_by_code", "district_names", "summary_by_district", "LoadResult"]
+           "station_by_code", "district_names", "summary_by_district", "scope_labels", "scope_choices",
+           "LoadResult"]

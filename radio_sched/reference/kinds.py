@@ -10,6 +10,9 @@ KIND_LABELS = {  # kind -> (English, Vietnamese), as pages, sheets and reports p
     "service_guide": ("Public service guide", "Hướng dẫn thủ tục, dịch vụ công"),
     "home_affairs": ("Home Affairs content", "Nội dung của Sở Nội vụ"),
     "jingle": ("Jingle", "Nhạc hiệu"),
+    "bulletin_urgent": ("Urgent bulletin", "Bản tin khẩn cấp"),
+    "bulletin_priority": ("Priority bulletin", "Bản tin ưu tiên"),
+    "bulletin": ("Bulletin", "Bản tin"),
 }
 
 

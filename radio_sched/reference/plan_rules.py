@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import asdict
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..core.config import DATA_DIR
 from ..scheduler.plan import (
     ANY_KIND, PERIODS, AudioTargets, EachSegment, PlanRules, Quota, Rule, SessionLimits)
-from ..core.errors import InputError, InputErrors, NotFound
+from ..core.errors import Conflict, InputError, InputErrors, NotFound
 from ..core.i18n import M, nfc
 from ..core.models import Plan, Rule as RuleRow
 from ..core.scopes import ScopeError, parse_scope
@@ -31,14 +32,21 @@ _QUOTA = {"per", "min", "max"}
 
 
 class _Checker:
-    """Collects every problem of a rules file with the place it was found."""
+    """Collects every problem of a rules file with the place it was found: the key path and,
+    from `lines` (rule_lines of the text), the line."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, lines: dict[str, int] | None = None):
         self.name = name
+        self.lines = lines or {}
+        self.rule_no: int | None = None  # the [[rule]] being checked, counted from 1
         self.errors: list[InputError] = []
 
     def bad(self, where: str, problem) -> None:
-        self.errors.append(InputError(self.name, None, where, problem))
+        key = where
+        if self.rule_no is not None and where.startswith("rule["):
+            # rule[<id>] may name two rules (a repeated id): look the line up by position
+            key = f"rule[#{self.rule_no}]" + where[where.index("]") + 1:]
+        self.errors.append(InputError(self.name, line_of(self.lines, key), where, problem))
 
     def keys(self, table: dict, allowed: set[str], where: str) -> None:
         for key in table:
@@ -84,9 +92,10 @@ def parse_rules(text: str, name: str = "<rules>") -> PlanRules:
     try:
         data = tomllib.loads(nfc(text.lstrip("\ufeff")))
     except tomllib.TOMLDecodeError as exc:
-        raise InputErrors(name, [InputError(name, None, None, M(
+        at = re.search(r"at line (\d+)", str(exc))
+        raise InputErrors(name, [InputError(name, int(at.group(1)) if at else None, None, M(
             "not valid TOML: {err}", "không phải TOML hợp lệ: {err}", err=str(exc)))]) from None
-    c = _Checker(name)
+    c = _Checker(name, rule_lines(text))
     c.keys(data, _TOP, "")
     plan = data.get("plan", {}) if isinstance(data.get("plan"), dict) else {}
     if "plan" not in data:
@@ -124,7 +133,9 @@ def parse_rules(text: str, name: str = "<rules>") -> PlanRules:
     rules: list[Rule] = []
     seen: set[str] = set()
     for n, r in enumerate(raw_rules, 1):
+        c.rule_no = n
         rules.append(_parse_rule(c, r, n, seen))
+    c.rule_no = None
     if c.errors:
         raise InputErrors(c.name, c.errors)
     return PlanRules(name=pname, year=year, issuer=c.str_(plan, "issuer", "plan."),
@@ -204,6 +215,82 @@ def _min_max(c: _Checker, lo: int, hi: int | None, where: str) -> None:
         c.bad(where, M("min ({lo}) is above max ({hi})", "min ({lo}) lớn hơn max ({hi})", lo=lo, hi=hi))
 
 
+# --- where a key is written -----------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")((?:\s*\.\s*(?:[A-Za-z0-9_\-]+|\"[^\"]*\"))*)\s*=")
+_INLINE_KEY = re.compile(r"[{,]\s*([A-Za-z0-9_\-]+)\s*=")
+_STRINGS = re.compile(r'"(?:\\.|[^"\\])*"|\'[^\']*\'')
+_ID = re.compile(r"^\s*id\s*=\s*(\"[^\"]*\"|'[^']*')")
+
+
+def rule_lines(text: str) -> dict[str, int]:
+    """Where each key of a rules file is written: key path -> line (1-based), in the paths the
+    checker reports ('plan.year', 'rule[district-episodes].quota.per', 'rule[#2].kind'; a table
+    itself as 'plan' or 'rule[#2]'). tomllib gives no positions; this reads the lines of a file
+    it has parsed (tables, [[rule]] arrays, keys, one-line inline tables)."""
+    out: dict[str, int] = {}
+    table, rule_no, ids = "", 0, {}
+    in_string: str | None = None  # inside a multi-line string opened by this quote
+    depth = 0  # inside a multi-line array
+    for n, line in enumerate(nfc(text.lstrip("\ufeff")).splitlines(), 1):
+        if in_string:
+            if line.count(in_string) % 2:
+                in_string = None
+            continue
+        if depth > 0:
+            value = _STRINGS.sub('""', line).split("#", 1)[0]
+            depth += value.count("[") - value.count("]")
+            continue
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            name = header.group(2).replace('"', "").replace(" ", "")
+            if header.group(1) == "[[" and name == "rule":
+                rule_no += 1
+                table = f"rule[#{rule_no}]"
+                out.setdefault("rule", n)
+            else:
+                table = name
+            out.setdefault(table, n)
+            continue
+        key = _KEY.match(line)
+        if not key:
+            continue
+        path = (key.group(1) + key.group(2)).replace('"', "").replace(" ", "")
+        full = f"{table}.{path}" if table else path
+        out.setdefault(full, n)
+        rest = line[key.end():]
+        for inner in _INLINE_KEY.findall(rest):
+            out.setdefault(f"{full}.{inner}", n)
+        for quote in ('"""', "'''"):
+            if rest.count(quote) % 2:
+                in_string = quote
+        value = _STRINGS.sub('""', rest).split("#", 1)[0]
+        if value.strip().startswith("[") and in_string is None:
+            depth = value.count("[") - value.count("]")
+        found = _ID.match(line)
+        if found and table.startswith("rule[#"):
+            ids.setdefault(found.group(1)[1:-1], []).append(table)
+    for rid, tables in ids.items():  # rule[<id>] paths too, where the id names one rule
+        if len(tables) == 1:
+            for path, n in list(out.items()):
+                if path == tables[0] or path.startswith(tables[0] + "."):
+                    out.setdefault(f"rule[{rid}]" + path[len(tables[0]):], n)
+    return out
+
+
+def line_of(lines: dict[str, int], path: str) -> int | None:
+    """The line of a key path, else of the nearest table or key above it that is written."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("[") if path.endswith("]") else -1)
+        if cut <= 0:
+            return None
+        path = path[:cut]
+    return None
+
+
 # --- stored plans -------------------------------------------------------------------------------
 
 def load_rules(session: Session, path: Path | str | None = None, *, text: str | None = None,
@@ -253,3 +340,37 @@ def preset_rules_text(filename: str, year: int | None = None) -> str:
         parsed = parse_rules(text, filename)
         text = text.replace(f"year = {parsed.year}", f"year = {year}", 1)
     return text
+
+
+def next_year_rules(text: str) -> str:
+    """This year's rules file as next year's: the same obligations, `year` and the years in the
+    plan's name moved on by one (what a province does each January before editing what changed)."""
+    parsed = parse_rules(text)
+    lines = nfc(text.lstrip("\ufeff")).splitlines(keepends=True)
+    old, new = str(parsed.year), str(parsed.year + 1)
+    where = rule_lines(text)
+    year_at, name_at = where.get("plan.year"), where.get("plan.name")
+    if year_at:
+        lines[year_at - 1] = re.sub(r"(=\s*)" + old + r"\b", r"\g<1>" + new, lines[year_at - 1], 1)
+    if name_at:
+        lines[name_at - 1] = re.sub(r"\b" + old + r"\b", new, lines[name_at - 1])
+    out = "".join(lines)
+    parse_rules(out, "next year")  # the result must stand on its own
+    return out
+
+
+def start_next_year(session: Session, year: int) -> Plan:
+    """Store next year's plan made from this year's (next_year_rules) as that year's active plan;
+    refused when next year already has one (then it is edited and uploaded instead)."""
+    plan, _ = active_plan(session, year)
+    if session.scalar(select(Plan.id).where(Plan.year == year + 1, Plan.active.is_(True))):
+        raise Conflict(M("{y} already has plan rules; download them, edit and upload instead",
+                         "năm {y} đã có quy tắc kế hoạch; hãy tải về, sửa và tải lên",
+                         y=year + 1))
+    return load_rules(session, text=next_year_rules(plan.source_text),
+                      name=f"{year + 1}.toml")[0]
+
+
+def plan_years(session: Session) -> list[int]:
+    """The years that have an active plan, oldest first."""
+    return sorted(session.scalars(select(Plan.year).where(Plan.active.is_(True)).distinct()))

@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..core.csvio import RowErrors, read_rows
+from ..core.csvio import Row, RowErrors, read_rows
 from .divisions import resolve_scope
-from ..core.errors import UserError
-from ..core.i18n import M
+from ..core.errors import NotFound, UserError
+from ..core.i18n import M, get_lang, nfc
 from ..core.models import SessionTemplate, Station
 from ..core.scopes import Scope, parse_scope
 
@@ -82,37 +82,7 @@ def import_sessions(session: Session, path: Path | str | bytes, *, replace: bool
     rows = read_rows(path, COLUMNS, name=name, encoding=encoding, errors=errs)
     parsed: dict[tuple[str, str], dict] = {}
     for row in rows:
-        rec: dict = {}
-        try:
-            rec["scope"] = str(resolve_scope(session, row["scope"]))
-        except UserError as exc:
-            errs.add(row, "scope", exc.message)
-        rec["session"] = row["session"]
-        if not rec["session"] or len(rec["session"]) > 40:
-            errs.add(row, "session", M("a session name of 1 to 40 characters is required, e.g. sáng",
-                                       "cần tên buổi phát từ 1 đến 40 ký tự, ví dụ sáng"))
-        try:
-            rec["start"] = parse_start(row["start"])
-        except ValueError:
-            errs.add(row, "start", M("'{v}' is not a time of day; expected HH:MM, e.g. 05:30",
-                                     "'{v}' không phải giờ; cần dạng HH:MM, ví dụ 05:30",
-                                     v=row["start"]))
-        try:
-            rec["weekday_mask"] = parse_weekdays(row["weekdays"])
-            rec["weekdays"] = row["weekdays"].strip().lower()
-        except WeekdayError:
-            errs.add(row, "weekdays", M(
-                "'{v}' is not a set of weekdays; expected daily, a range like mon-sat or a list "
-                "like mon,wed,fri", "'{v}' không phải tập ngày trong tuần; cần daily, khoảng như "
-                "mon-sat hoặc danh sách như mon,wed,fri", v=row["weekdays"]))
-        try:
-            rec["capacity_s"] = int(row["capacity_s"])
-            if not 0 <= rec["capacity_s"] <= MAX_CAPACITY_S:
-                raise ValueError
-        except ValueError:
-            errs.add(row, "capacity_s", M(
-                "'{v}' is not a number of seconds from 0 to {max}",
-                "'{v}' không phải số giây từ 0 đến {max}", v=row["capacity_s"], max=MAX_CAPACITY_S))
+        rec = check_session_row(session, row, errs)
         key = (rec.get("scope", row["scope"]), rec["session"])
         if key in parsed:
             errs.add(row, "session", M("session '{s}' for {scope} is given twice",
@@ -137,6 +107,48 @@ def import_sessions(session: Session, path: Path | str | bytes, *, replace: bool
             updated += 1
     session.flush()
     return ImportResult(added, updated, removed)
+
+
+def check_session_row(session: Session, row: Row | dict, errs: RowErrors) -> dict:
+    """One sessions.csv row (or the web form's fields) checked: the template's values, with each
+    problem added to `errs` at the row's line."""
+    if isinstance(row, dict):  # a form: no line; cells named as in sessions.csv
+        row = Row(0, {k: nfc(str(row.get(k, ""))).strip() for k in COLUMNS})
+    where = row if row.line else None
+    rec: dict = {}
+    try:
+        rec["scope"] = str(resolve_scope(session, row["scope"]))
+    except UserError as exc:
+        errs.add(where, "scope", exc.message)
+    rec["session"] = row["session"]
+    if not rec["session"] or len(rec["session"]) > 40:
+        errs.add(where, "session", M("a session name of 1 to 40 characters is required, e.g. sáng",
+                                     "cần tên buổi phát từ 1 đến 40 ký tự, ví dụ sáng"))
+    try:
+        rec["start"] = parse_start(row["start"])
+    except ValueError:
+        errs.add(where, "start", M("'{v}' is not a time of day; expected HH:MM, e.g. 05:30",
+                                   "'{v}' không phải giờ; cần dạng HH:MM, ví dụ 05:30",
+                                   v=row["start"]))
+    try:
+        if len(row["weekdays"]) > 40:
+            raise WeekdayError(row["weekdays"])
+        rec["weekday_mask"] = parse_weekdays(row["weekdays"])
+        rec["weekdays"] = row["weekdays"].strip().lower()
+    except WeekdayError:
+        errs.add(where, "weekdays", M(
+            "'{v}' is not a set of weekdays; expected daily, a range like mon-sat or a list "
+            "like mon,wed,fri", "'{v}' không phải tập ngày trong tuần; cần daily, khoảng như "
+            "mon-sat hoặc danh sách như mon,wed,fri", v=row["weekdays"]))
+    try:
+        rec["capacity_s"] = int(row["capacity_s"])
+        if not 0 <= rec["capacity_s"] <= MAX_CAPACITY_S:
+            raise ValueError
+    except ValueError:
+        errs.add(where, "capacity_s", M(
+            "'{v}' is not a number of seconds from 0 to {max}",
+            "'{v}' không phải số giây từ 0 đến {max}", v=row["capacity_s"], max=MAX_CAPACITY_S))
+    return rec
 
 
 def add_default_sessions(session: Session, defaults: list[dict]) -> int:
@@ -183,3 +195,66 @@ def list_sessions(session: Session, scope: Scope | None = None) -> list[SessionT
                     keep.append(t)
         templates = keep
     return sorted(templates, key=lambda t: (parse_scope(t.scope).specificity, t.scope, t.start))
+
+
+# Vietnamese calendars name Monday "Thứ Hai" ... Saturday "Thứ Bảy", Sunday "Chủ nhật"
+_DAY_WORDS = {"vi": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"],
+              "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}
+
+
+def describe_weekdays(mask: int, lang: str | None = None) -> str:
+    """The days of a weekday mask as people say them: 'Hằng ngày', 'Thứ Hai đến Thứ Sáu',
+    'Thứ Hai, Thứ Tư, Thứ Sáu' (English on request)."""
+    lang = "vi" if (lang or get_lang()) == "vi" else "en"
+    names = _DAY_WORDS[lang]
+    if mask & ALL_DAYS == ALL_DAYS:
+        return "Hằng ngày" if lang == "vi" else "Every day"
+    days = [d for d in range(7) if mask >> d & 1]
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and runs[-1][-1] == d - 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6:  # Sunday to Monday wraps
+        runs[0] = runs.pop() + runs[0]
+    to = " đến " if lang == "vi" else " to "
+    parts = [to.join((names[r[0]], names[r[-1]])) if len(r) >= 3 else ", ".join(names[d] for d in r)
+             for r in runs]
+    return ", ".join(parts)
+
+
+def save_session(session: Session, fields: dict[str, str]) -> SessionTemplate:
+    """Add or update one template from the web's form (scope, session, start, weekdays,
+    capacity_s), checked as a sessions.csv row is; any problem and nothing changes."""
+    errs = RowErrors(M("the form", "biểu mẫu").render())
+    rec = check_session_row(session, fields, errs)
+    errs.raise_if_any()
+    tmpl = session.scalar(select(SessionTemplate).where(
+        SessionTemplate.scope == rec["scope"], SessionTemplate.session == rec["session"]))
+    if tmpl is None:
+        tmpl = SessionTemplate(**rec)
+        session.add(tmpl)
+    else:
+        for k, v in rec.items():
+            setattr(tmpl, k, v)
+    session.flush()
+    return tmpl
+
+
+def remove_session(session: Session, template_id: int) -> SessionTemplate:
+    """Delete one template (its stations follow the next less specific one of that name)."""
+    tmpl = session.get(SessionTemplate, template_id)
+    if tmpl is None:
+        raise NotFound(M("there is no session template number {n}",
+                         "không có buổi phát mẫu số {n}", n=template_id))
+    session.delete(tmpl)
+    session.flush()
+    return tmpl
+
+
+def capacity_seconds(text: str) -> str:
+    """What a form's capacity field says, in seconds as sessions.csv writes them: '10:00' (minutes
+    and seconds) is 600; anything else is left for check_session_row to judge."""
+    m = re.fullmatch(r"\s*(\d{1,3}):([0-5]\d)\s*", text or "")
+    return str(int(m.group(1)) * 60 + int(m.group(2))) if m else (text or "").strip()

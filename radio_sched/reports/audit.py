@@ -64,9 +64,12 @@ class AuditRow:
     soft: bool
     due: bool  # its end has passed (an open window is not judged yet)
     reason: Msg
+    withdrawn: dt.date | None = None  # the segment was withdrawn from that day, inside the window
 
     @property
     def shortfall(self) -> int:
+        if self.withdrawn is not None:
+            return 0  # a withdrawn item is owed no more: required stays, for the record
         return max(0, self.required - self.aired)
 
     @property
@@ -144,7 +147,7 @@ def audit(session: Session, period: Period, scope: Scope | None = None, *,
                           "không có đài nào thuộc {scope} hoạt động trong kỳ {p}", scope=str(scope),
                           p=period.label))
     names = district_names(session)
-    segments, titles = _segments(session, period)
+    segments, titles, withdrawn = _segments(session, period)
     per_station = {st.id: _obligations(st, plan.rules, segments, period) for st in stations}
     lo = min((ob.start for obs in per_station.values() for ob in obs), default=period.start)
     found = outcomes(session, [s.id for s in stations], lo, period.end)
@@ -153,7 +156,8 @@ def audit(session: Session, period: Period, scope: Scope | None = None, *,
     rows: list[AuditRow] = []
     for n, st in enumerate(stations, 1):
         rows += _rows(period, st, names.get(st.district_code or "", ""), per_station[st.id],
-                      found.get(st.id, []), stored.get(st.id, {}), st.id in reported, today, plan)
+                      found.get(st.id, []), stored.get(st.id, {}), st.id in reported, today, plan,
+                      withdrawn)
         if progress:
             progress(n, len(stations))
     districts, province, by_station = rollups(rows, stations, names, reported)
@@ -161,10 +165,13 @@ def audit(session: Session, period: Period, scope: Scope | None = None, *,
                        by_station, titles)
 
 
-def _segments(session: Session, period: Period) -> tuple[dict[tuple, list[SegmentInfo]], dict]:
-    """Approved items whose windows can end in the period, by (scope level, code); their titles."""
+def _segments(session: Session, period: Period
+              ) -> tuple[dict[tuple, list[SegmentInfo]], dict[str, str], dict[str, dt.date]]:
+    """Approved items whose windows can end in the period, by (scope level, code); their titles;
+    the days from which those withdrawn were withdrawn (their windows keep their whole length)."""
     out: dict[tuple, list[SegmentInfo]] = defaultdict(list)
     titles = {}
+    withdrawn = {}
     for s in session.scalars(select(Segment).where(
             Segment.status == "approved", Segment.kind != JINGLE_KIND,
             Segment.valid_until >= period.start, Segment.valid_from <= period.end)):
@@ -173,7 +180,9 @@ def _segments(session: Session, period: Period) -> tuple[dict[tuple, list[Segmen
                                                     s.valid_from, s.valid_until,
                                                     not s.scope.startswith("province")))
         titles[s.slug] = s.title
-    return out, titles
+        if s.withdrawn_from is not None:
+            withdrawn[s.slug] = s.withdrawn_from
+    return out, titles, withdrawn
 
 
 def _obligations(st: Station, rules: Iterable[Rule], segments, period: Period) -> list[Obligation]:
@@ -213,7 +222,7 @@ def _stored_shortfalls(session: Session, station_ids: list[int], start: dt.date,
 
 def _rows(period: Period, st: Station, district_name: str, obs: list[Obligation],
           found: list[Outcome], stored: dict, any_report: bool, today: dt.date,
-          plan: PlanRules) -> list[AuditRow]:
+          plan: PlanRules, withdrawn: dict[str, dt.date]) -> list[AuditRow]:
     by_slug: dict[str, list[Outcome]] = defaultdict(list)
     by_kind: dict[str, list[Outcome]] = defaultdict(list)
     for o in found:
@@ -233,6 +242,9 @@ def _rows(period: Period, st: Station, district_name: str, obs: list[Obligation]
                    aired=count("aired"), missed=count("missed", "partial", "off_air"),
                    unconfirmed=count("unconfirmed"), not_reported=count("unreported"),
                    made_good=sum(1 for o in mine if o.made_good), soft=ob.soft, due=ob.end < today)
+        gone = withdrawn.get(ob.segment) if ob.segment is not None else None
+        if gone is not None and gone <= ob.end:
+            row["withdrawn"] = gone
         why = _reason(row, ob, mine, stored, any_report, planned_months)
         out.append(AuditRow(**row, reason=why))
     return out
@@ -242,7 +254,10 @@ def _reason(row: dict, ob: Obligation, mine: list[Outcome], stored: dict, any_re
             planned_months: set[str]) -> Msg:
     """Why an obligation is short (or what it lost and recovered), in both languages."""
     parts: list[Msg] = []
-    short = row["aired"] < row["required"]
+    if row.get("withdrawn") is not None:
+        parts.append(M("withdrawn from {d}: no more airings are owed",
+                       "đã rút khỏi lịch phát từ ngày {d}: không còn phải phát", d=row["withdrawn"]))
+    short = row["aired"] < row["required"] and row.get("withdrawn") is None
     if row["soft"]:
         parts.append(M("a wish of the plan (soft rule), not an obligation",
                        "mong muốn của kế hoạch (quy tắc mềm), không bắt buộc"))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .asrun import station_reports
+from .past import past_statuses
 from ..core.models import Airing, AsRun, Bundle, Schedule, ScheduleStation, Station
 from ..core.periods import Period
 from ..planning.schedules import current_schedule_ids, station_airings
@@ -37,10 +38,23 @@ class StationMonth:
     weeks: list[list[Day]]
     reports: dict[tuple[dt.date, str], list[AsRun]]  # (date, session) -> reports, session first
     bundle: Bundle | None
+    # (date, session) -> aired | missed | partial | unreported: the past airings that a re-planned
+    # version keeps as planned (reports/past.py); later airings, and a plan's, have none
+    statuses: dict[tuple[dt.date, str], str] = field(default_factory=dict)
+
+    def status(self, airing: Airing) -> str | None:
+        """The reported status of a past airing of a re-plan (None for the others)."""
+        return self.statuses.get((airing.date, airing.session))
 
     @property
     def items(self) -> int:
         return sum(len(a.items) for a in self.airings)
+
+    @property
+    def new_bundle(self) -> bool:
+        """The bundle replaces an earlier one made lately (a bulletin, a withdrawal, a re-plan):
+        the station must download it again before its next session."""
+        return is_new_bundle(self.bundle)
 
 
 def station_month(session: Session, station: Station, month: Period) -> StationMonth:
@@ -61,8 +75,21 @@ def station_month(session: Session, station: Station, month: Period) -> StationM
     reports: dict[tuple[dt.date, str], list[AsRun]] = {}
     for r in station_reports(session, station, month.start, month.end):
         reports.setdefault((r.date, r.session), []).append(r)
+    statuses = past_statuses(session, month, {station.id: schedule_id}).get(station.id, {}) \
+        if schedule_id else {}
     return StationMonth(station, month, schedule, shortfalls, airings, weeks, reports,
-                        latest_bundle(session, station.id, month.label))
+                        latest_bundle(session, station.id, month.label), statuses)
+
+
+NEW_FOR = dt.timedelta(days=2)
+
+
+def is_new_bundle(bundle: Bundle | None, *, now: dt.datetime | None = None) -> bool:
+    """A bundle of version 2 or more made within the last two days (times are stored in UTC)."""
+    if bundle is None or bundle.version < 2:
+        return False
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return now - bundle.created_at <= NEW_FOR
 
 
 def latest_bundle(session: Session, station_id: int, month: str) -> Bundle | None:
@@ -101,6 +128,7 @@ def schedule_document(view: StationMonth, lang: str) -> dict[str, Any]:
             "airings": [{
                 "date": a.date.isoformat(), "session": a.session, "start": a.start,
                 "capacity_s": a.capacity_s,
+                **({} if view.status(a) is None else {"status": view.status(a)}),
                 "items": [{"segment": i.segment.slug, "sha256": i.segment.sha256, "kind": i.kind,
                            "duration_s": i.duration_s, "title": i.segment.title}
                           for i in a.items]} for a in view.airings],

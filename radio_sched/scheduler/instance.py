@@ -28,6 +28,7 @@ class SegmentInfo(NamedTuple):
     valid_from: dt.date
     valid_until: dt.date
     local: bool = False
+    withdrawn: bool = False  # withdrawn the day after valid_until: a window cut short owes nothing
 
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_until
@@ -52,23 +53,36 @@ class Fixed(NamedTuple):
 
 @dataclass(frozen=True)
 class Limits:
-    """The plan's [session] limits in integer milliseconds."""
+    """The plan's [session] limits in integer milliseconds. A jingle is part of a session when its
+    duration is above zero (a plan without an intro or outro has 0 ms for it)."""
 
     max_items: int = 3
     gap_ms: int = 1000
     intro_ms: int = 0
     outro_ms: int = 0
 
+    @property
+    def jingles(self) -> int:
+        """How many jingle parts every session that carries items has: 0, 1 or 2."""
+        return (self.intro_ms > 0) + (self.outro_ms > 0)
+
+    @property
+    def fixed_ms(self) -> int:
+        """What a session with items costs besides its items and the gap after each one: the
+        jingles and one gap fewer than the jingles (p parts have p - 1 gaps; may be negative)."""
+        return self.intro_ms + self.outro_ms + self.gap_ms * (self.jingles - 1)
+
     def length_ms(self, durations_ms) -> int:
-        """Length of a session carrying these items: intro, items and outro separated by gaps."""
+        """Length of a session carrying these items: its parts (intro, items, outro) with gap_ms
+        between each two consecutive parts, none before the first or after the last."""
         durations_ms = list(durations_ms)
         if not durations_ms:
             return 0
-        return self.intro_ms + self.outro_ms + sum(durations_ms) + self.gap_ms * (len(durations_ms) + 1)
+        return sum(durations_ms) + self.gap_ms * len(durations_ms) + self.fixed_ms
 
     def allowance_ms(self, capacity_ms: int) -> int:
         """The longest single item a session of this capacity can carry."""
-        return capacity_ms - self.intro_ms - self.outro_ms - 2 * self.gap_ms
+        return capacity_ms - self.gap_ms - self.fixed_ms
 
 
 def binds(rule: Rule, kind: str) -> bool:

@@ -138,6 +138,9 @@ def requirement(ob: Obligation, problem: Problem) -> Requirement:
     """This month's part of an obligation: history counts, and later days may finish a window."""
     before = count(ob, problem.history, end=problem.start - DAY)
     needed = max(0, ob.min - before)
+    seg = problem.segment(ob.segment) if ob.segment is not None else None
+    if seg is not None and seg.withdrawn and ob.end >= seg.valid_until:
+        needed = 0  # a window cut short by a withdrawal owes nothing more; its max still holds
     required = max(0, needed - future_capacity(ob, problem))
     max_now = None if ob.max is None else max(0, ob.max - before)
     return Requirement(before, required, needed - required, max_now)

@@ -7,6 +7,13 @@ from dataclasses import dataclass, field
 PERIODS = ("week", "month", "quarter", "year")
 ANY_KIND = "*"
 JINGLE_KIND = "jingle"
+# Circular 39/2020/TT-BTTTT's three classes of bulletin: an urgent one airs first in every session
+# of its days, a priority one first at least once a day; a normal one is an ordinary segment.
+URGENT_KIND = "bulletin_urgent"
+PRIORITY_KIND = "bulletin_priority"
+BULLETIN_KIND = "bulletin"
+BULLETIN_KINDS = {"urgent": URGENT_KIND, "priority": PRIORITY_KIND, "normal": BULLETIN_KIND}
+FIRST_KINDS = (URGENT_KIND, PRIORITY_KIND)  # in running order, right after the intro
 
 
 def counts_kind(rule_kind: str, kind: str) -> bool:

@@ -23,7 +23,7 @@ def problem_to_dict(p: Problem) -> dict:
         "slots": [[day(s.day), s.session, s.start, s.capacity_ms, s.off_air] for s in p.slots],
         "future": [[day(s.day), s.session, s.start, s.capacity_ms, s.off_air] for s in p.future],
         "segments": [[s.slug, s.kind, s.duration_ms, day(s.valid_from), day(s.valid_until), s.local]
-                     for s in p.segments],
+                     + ([True] if s.withdrawn else []) for s in p.segments],
         "rules": [dataclasses.asdict(r) for r in p.rules],
         "limits": dataclasses.asdict(p.limits),
         "history": [[day(a.day), a.session, a.slug, a.kind] for a in p.history],
@@ -50,7 +50,8 @@ def problem_from_dict(d: dict) -> Problem:
 
     return Problem(
         _d(d["start"]), _d(d["end"]), tuple(map(slot, d["slots"])),
-        tuple(SegmentInfo(r[0], r[1], r[2], _d(r[3]), _d(r[4]), r[5]) for r in d["segments"]),
+        tuple(SegmentInfo(r[0], r[1], r[2], _d(r[3]), _d(r[4]), r[5], bool(r[6:] and r[6]))
+              for r in d["segments"]),
         tuple(_rule(r) for r in d["rules"]), Limits(**d["limits"]), tuple(map(slot, d["future"])),
         tuple(Aired(_d(r[0]), r[1], r[2], r[3]) for r in d["history"]),
         tuple(Fixed(_d(r[0]), r[1], tuple(r[2])) for r in d["pinned"]),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ..core.i18n import M, Msg
-from .plan import JINGLE_KIND
+from .plan import FIRST_KINDS, JINGLE_KIND, URGENT_KIND
 from .instance import Fixed, Problem, Shortfall, binds
 from .obligations import expand, month_obligations
 
@@ -68,6 +68,7 @@ def validate(problem: Problem, airings: Sequence[Fixed],
             out.append(Issue("pinned_missing", M("the pinned airing {day} {session} is missing",
                                                  "thiếu buổi phát đã cố định {day} {session}",
                                                  day=key[0], session=key[1]), day=key[0], session=key[1]))
+    out += _bulletin_issues(problem, airings, set(pinned))
     out += _gap_issues(problem, airings, set(pinned))
     out += _obligation_issues(problem, airings, set(pinned), shortfalls)
     return out
@@ -118,6 +119,32 @@ def _session_issues(problem: Problem, a: Fixed, capacity_ms: int) -> list[Issue]
                     "{day} {session} carries {n} items of rule {rule}; at most {m}",
                     "{day} {session} có {n} tin thuộc quy tắc {rule}; tối đa {m}", n=n, rule=r.id,
                     m=r.max_per_session, **where), rule=r.id, **where))
+    return out
+
+
+def _bulletin_issues(problem: Problem, airings: Sequence[Fixed], pinned: set) -> list[Issue]:
+    """An urgent bulletin is in every open session of its days it fits in; bulletins come first."""
+    out: list[Issue] = []
+    carried = {(a.day, a.session): a.slugs for a in airings}
+    urgent = [s for s in problem.segments if s.kind == URGENT_KIND]
+    for slot in problem.slots:
+        key = (slot.day, slot.session)
+        if key in pinned or slot.off_air is not None or problem.is_frozen(slot.day):
+            continue
+        slugs = carried.get(key, ())
+        where = dict(day=slot.day, session=slot.session)
+        for seg in urgent:
+            if (seg.valid_on(slot.day) and seg.slug not in slugs
+                    and problem.limits.length_ms([seg.duration_ms]) <= slot.capacity_ms):
+                out.append(Issue("urgent_missing", M(
+                    "{day} {session} does not carry the urgent bulletin {slug}",
+                    "{day} {session} không phát bản tin khẩn {slug}", slug=seg.slug, **where),
+                    segment=seg.slug, **where))
+        kinds = [getattr(problem.segment(x), "kind", "") in FIRST_KINDS for x in slugs]
+        if kinds != sorted(kinds, reverse=True):
+            out.append(Issue("bulletin_order", M("{day} {session}: bulletins must air first",
+                                                 "{day} {session}: bản tin phải phát trước",
+                                                 **where), **where))
     return out
 
 

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from ..core.config import SchedulerWeights
 from .instance import Fixed, Problem, Slot, binds
+from .plan import FIRST_KINDS
 
 Term = Union[cp_model.IntVar, int]  # a pinned item is the constant 1
 
@@ -62,6 +63,7 @@ class Vars:
             for j in js:
                 self._put(i, j, 1)
         kinds = {s.kind for s in self.segs if any(binds(r, s.kind) for r in p.rules)}
+        kinds.update(FIRST_KINDS)  # bulletins air by their own rule (constraints/bulletin.py)
         for i, slot in enumerate(self.slots):
             if i in self.pinned_slots or slot.off_air is not None or p.is_frozen(slot.day):
                 continue
@@ -131,10 +133,11 @@ class Vars:
 
 def running_order(problem: Problem, slugs: list[str], reference: tuple[str, ...] | None = None
                   ) -> tuple[str, ...]:
-    """Items in the order of the plan's rules (then release date), or the reference order if same."""
+    """Urgent then priority bulletins first, then the order of the plan's rules (then release
+    date), or the reference order if it has the same items."""
     if reference is not None and sorted(reference) == sorted(slugs):
         return tuple(reference)
-    rank: dict[str, int] = {}
+    rank: dict[str, int] = {kind: n - len(FIRST_KINDS) for n, kind in enumerate(FIRST_KINDS)}
     for n, r in enumerate(problem.rules):
         if r.kind != "*":
             rank.setdefault(r.kind, n)

@@ -18,7 +18,7 @@ from ..reports.station_month import schedule_document, station_bundles, station_
 from ..access.users import can_see
 from .errors import csrf, error_response
 from .common import bearer_grant, db, month_or_404, station_or_404, this_month, web_settings, who
-from .district import can_manage_job
+from .jobs import can_manage_job
 from .station import _send_newest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -18,6 +18,7 @@ from ..core.errors import RadioSchedError
 from ..core.i18n import M, get_lang, set_lang, tr
 from . import common
 from .errors import csrf, register_errors
+from .nav import period_links
 
 log = logging.getLogger(__name__)
 TEMPLATES = TEMPLATES_DIR / "web"
@@ -54,12 +55,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(common.close_db)
     app.before_request(_before)
     app.after_request(_after)
-    app.jinja_env.globals.update(t=tr, lang=get_lang, csrf_field=_csrf_field)
+    app.jinja_env.globals.update(t=tr, lang=get_lang, csrf_field=_csrf_field,
+                                 period_links=period_links)
     register_errors(app)
 
-    from . import api, auth, coverage, department, district, station
+    from . import admin, api, auth, coverage, department, jobs, planner, station
 
-    for module in (auth, station, district, department, coverage, api):
+    for module in (auth, station, planner, jobs, department, coverage, api, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself when a browser cookie (not a token) is used
     from ..jobs.kinds import register as register_job_kinds

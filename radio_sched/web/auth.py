@@ -30,7 +30,7 @@ def home_of(user) -> str:
     if user.role == "department":
         return url_for("department.index")
     if user.role == "district":
-        return url_for("district.index", code=code)
+        return url_for("planner.index", level="district", code=code)
     return url_for("station.current", code=code)
 
 

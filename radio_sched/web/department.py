@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, url_for
 
-from ..reports.overview import district_statuses
+from ..planning.planner_month import department_month
 from ..core.scopes import parse_scope
 from ..access.users import can_manage
 from .common import db, landing_month, login_required, month_or_404
@@ -33,5 +33,6 @@ def index():
 def month(month: str):
     scope = province_scope()
     period = month_or_404(month)
-    return render_template("department/month.html", period=period,
-                           districts=district_statuses(db(), scope, period))
+    view = department_month(db(), scope, period)
+    return render_template("department/month.html", period=period, districts=view.districts,
+                           planners=view.planners)

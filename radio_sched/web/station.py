@@ -58,9 +58,11 @@ def asrun(code: str, month: str):
 
 
 @bp.post("/station/<code>/links")
+@bp.post("/station/<code>/<month>/links")
 @login_required
-def create_link(code: str):
-    period = this_month()
+def create_link(code: str, month: str | None = None):
+    # the month of the page the link is made from: a station of 2024 exists in no month of now
+    period = month_or_404(month) if month else this_month()
     station = station_or_404(code, period)
     if not can_issue_links(g.user, station):
         abort(403)
@@ -72,9 +74,10 @@ def create_link(code: str):
 
 
 @bp.post("/station/<code>/links/<int:token_id>/revoke")
+@bp.post("/station/<code>/<month>/links/<int:token_id>/revoke")
 @login_required
-def revoke_link(code: str, token_id: int):
-    period = this_month()
+def revoke_link(code: str, token_id: int, month: str | None = None):
+    period = month_or_404(month) if month else this_month()
     station = station_or_404(code, period)
     row = get_token(db(), token_id)
     if row.station_id != station.id or not can_issue_links(g.user, station):
@@ -100,8 +103,9 @@ def _grant_station(token: str) -> Station:
 
 @bp.get("/d/<token>/")
 def link_home(token: str):
-    _grant_station(token)
-    return redirect(url_for("station.link_page", token=token, month=this_month().label))
+    station = _grant_station(token)
+    month = landing_month("commune", station.code)  # a month the station exists
+    return redirect(url_for("station.link_page", token=token, month=month.label))
 
 
 @bp.get("/d/<token>/<month>/")
@@ -134,8 +138,9 @@ def _urls_signed_in(code: str, period: Period) -> dict:
             "next": url_for("station.page", code=code, month=nxt),
             "month": lambda m: url_for("station.page", code=code, month=m),
             "bundle_of": lambda m: url_for("station.bundle", code=code, month=m),
-            "create_link": url_for("station.create_link", code=code),
-            "revoke_link": lambda tid: url_for("station.revoke_link", code=code, token_id=tid)}
+            "create_link": url_for("station.create_link", code=code, month=period.label),
+            "revoke_link": lambda tid: url_for("station.revoke_link", code=code, month=period.label,
+                                               token_id=tid)}
 
 
 def _urls_link(token: str, period: Period) -> dict:

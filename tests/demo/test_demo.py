@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from radio_sched.reports.audit import audit
 from radio_sched.cli import cli
 from radio_sched.core.config import Settings
-from radio_sched.core.db import dispose_engines, session_scope
+from radio_sched.core.db import session_scope
 from radio_sched.demo.story import DemoRefused, run_demo
 from radio_sched.demo.summary import lines
 from radio_sched.core.i18n import set_lang
@@ -46,15 +46,9 @@ MARCH = parse_month("2024-03")
 SCOPE = parse_scope(f"district:{DISTRICT}")
 
 
-def settings_for(root: Path) -> Settings:
-    return Settings(db_url=f"sqlite:///{root / 'radio-sched.db'}", library_root=root / "audio_library",
-                    schedules_root=root / "schedules")
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    settings = settings_for(root)
+def demo(work):
+    root, settings = work
     steps = []
 
     def progress(label):
@@ -64,8 +58,7 @@ def demo(tmp_path_factory):
 
     set_lang("vi")
     summary = run_demo(settings, root, districts=[DISTRICT], jobs=2, progress=progress)
-    yield {"root": root, "settings": settings, "summary": summary, "steps": steps}
-    dispose_engines()
+    return {"root": root, "settings": settings, "summary": summary, "steps": steps}
 
 
 @pytest.fixture

@@ -82,7 +82,7 @@ def test_missed_airings_are_made_good_and_the_rest_barely_changes(storm):
         ScheduleStation.schedule_id == res.schedule_id)).all()
     assert len(covered) == len(res.changed)
     assert airings_of(s, "18077") == v1["18077"]
-    # the days before the date are as aired: the missed sessions are gone, the others unchanged
+    # the days before the date count as aired: the missed sessions count nothing, the others unchanged
     v2 = airings_of(s, "18073")
     assert [a for a in v2 if a[0] < FROM] == [a for a in v1["18073"] if a[0] < D(11)]
     # every change is on or after the date, and the list says exactly what differs
@@ -136,8 +136,9 @@ def test_check_holds_a_replan_to_its_date_the_days_before_are_as_aired(storm):
     checked(s)
     # a version whose past session is no longer held as aired (as if the re-plan had been free
     # to plan it) is caught: the days before replan_from carry only what is pinned
-    past = s.scalars(select(Airing).where(Airing.schedule_id == res.schedule_id, Airing.date < FROM)
-                     .order_by(Airing.date.desc())).first()
+    past = next(a for a in s.scalars(select(Airing).where(
+        Airing.schedule_id == res.schedule_id, Airing.date < FROM).order_by(Airing.date.desc()))
+        if all(i.counted for i in a.items))
     assert past.pinned
     past.pinned = False
     s.flush()
@@ -275,3 +276,46 @@ def test_the_first_day_offered_for_a_replan_is_tomorrow_within_the_month():
     assert first_day_to_replan(MARCH, D(31)) == D(31)  # the last day, not April
     assert first_day_to_replan(MARCH, dt.date(2024, 2, 10)) == D(1)  # a month still to come
     assert first_day_to_replan(MARCH, dt.date(2025, 1, 1)) == D(31)  # a month gone by
+
+
+@pytest.mark.all_backends
+def test_the_past_is_never_rewritten_and_carries_its_reported_status(storm):
+    from radio_sched.core.models import Station
+    from radio_sched.planning.export import month_schedule
+    from radio_sched.reports.station_month import schedule_document, station_month
+
+    s = storm
+    planned_v1 = month_schedule(s, MARCH, Scope("commune", "18073"))["stations"][0]["airings"]
+    res = replan_month(s, MARCH, FROM, jobs=1)
+    s.flush()
+    checked(s)
+    assert "18073" in res.changed
+    doc = month_schedule(s, MARCH, Scope("commune", "18073"))
+    (st,) = doc["stations"]
+    assert st["version"] == res.version == 2
+    past = [a for a in st["airings"] if a["date"] < str(FROM)]
+    # every airing before the date exactly as version 1 planned it, each with its status
+    strip = [{k: v for k, v in a.items() if k != "status"} for a in past]
+    assert strip == [a for a in planned_v1 if a["date"] < str(FROM)]
+    assert {a["status"] for a in past if 11 <= int(a["date"][-2:]) <= 13} == {"missed"}
+    assert {a["status"] for a in past if int(a["date"][-2:]) < 11} == {"unreported"}
+    assert all("status" not in a for a in st["airings"] if a["date"] >= str(FROM))
+    # the station's month (the station page's data) says the same, airing by airing
+    station = s.scalar(select(Station).where(Station.code == "18073"))
+    view = station_month(s, station, MARCH)
+    page = schedule_document(view, "vi")["stations"][0]["airings"]
+    assert [(a["date"], a["session"], a.get("status")) for a in page] == [
+        (a["date"], a["session"], a.get("status")) for a in st["airings"]]
+    # 18077 reported everything up to the 13th as aired, but kept version 1 (a plan): no status
+    other = month_schedule(s, MARCH, Scope("commune", "18077"))["stations"][0]
+    assert other["version"] == 1 and all("status" not in a for a in other["airings"])
+    # a second re-plan keeps the first one's past too
+    record_asrun(s, [{"station": "18073", "date": str(FROM), "session": a["session"], "status": "aired"}
+                     for a in st["airings"] if a["date"] == str(FROM)], "csv", "test", today=TODAY)
+    later = FROM + dt.timedelta(days=3)
+    replan_month(s, MARCH, later, jobs=1)
+    s.flush()
+    checked(s)
+    again = month_schedule(s, MARCH, Scope("commune", "18073"))["stations"][0]["airings"]
+    assert [{k: v for k, v in a.items() if k != "status"} for a in again if a["date"] < str(FROM)] == strip
+    assert [a["status"] for a in again if a["date"] < str(FROM)] == [a["status"] for a in past]

@@ -12,9 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from radio_sched.core.config import Settings
-from radio_sched.core.models import AsRun, Bundle, Schedule, Station
+from radio_sched.core.db import session_scope
+from radio_sched.core.models import AsRun, Bundle, Schedule, Station, User
 from radio_sched.core.periods import parse_month
 from radio_sched.planning.plan import plan_month
+from radio_sched.planning.replan import replan_and_render
+from radio_sched.production.bundle import read_manifest
 from radio_sched.reference.plan_rules import DATA, load_rules
 from radio_sched.reference.presets import DEFAULT_SESSIONS
 from radio_sched.reference.session_templates import add_default_sessions
@@ -111,3 +114,38 @@ def test_a_replan_killed_at_any_moment_stores_nothing_and_the_next_one_finishes(
     assert state(session) == (2, [("18073", 1, 2)])
     check_consistent(session, settings.schedules_root)
     assert not list(Path(settings.schedules_root).rglob(".tmp-*"))
+
+
+@pytest.mark.parametrize("caller_wrote", [False, True])
+def test_a_version_taken_while_the_draft_renders_is_rendered_again_as_the_next(
+        missed, db_url, caller_wrote):
+    """Another planner stores version 2 while the re-plan renders its draft as version 2: the
+    draft is rendered again as version 3, and whatever the caller wrote before (a bulletin, say)
+    is kept. On SQLite a caller that wrote holds the write lock, so nobody can store meanwhile."""
+    if caller_wrote and db_url.startswith("sqlite"):
+        pytest.skip("SQLite: the caller's write lock keeps the other planner out")
+    session, settings, args, _ = missed
+    start = dt.date.fromisoformat(args[args.index("--from") + 1])
+    if caller_wrote:
+        session.add(User(username="bulletin-desk", password_hash="x", role="department",
+                         scope="province"))
+        session.flush()
+    taken = []
+
+    def other_planner(done: int, total: int) -> None:
+        if not taken:
+            with session_scope(db_url) as other:
+                other.add(Schedule(month="2024-03", scope="district:999", version=2,
+                                   status="complete", kind="plan"))
+            taken.append(done)
+
+    res = replan_and_render(settings, session, MARCH, start, Scope("district", "436"), jobs=1,
+                            render_progress=other_planner)
+    session.commit()
+    assert taken and res.version == 3 and res.changed == ["18073"]
+    assert state(session) == (3, [("18073", 1, 3)])
+    (row,) = session.scalars(select(Bundle).where(Bundle.version == 1))
+    assert read_manifest(Path(settings.schedules_root) / row.path)["schedule_version"] == 3
+    assert session.scalar(select(func.count(User.id)).where(
+        User.username == "bulletin-desk")) == int(caller_wrote)
+    check_consistent(session, settings.schedules_root)

@@ -1,7 +1,11 @@
 """A re-plan with real audio (the committed demo files, real ffmpeg): new bundles for the stations it
 changed, the others keep theirs."""
 
+import csv
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 
 from sqlalchemy import select
@@ -9,6 +13,7 @@ from sqlalchemy import select
 from radio_sched.production.bundle import read_manifest
 from radio_sched.core.models import Bundle, Station
 from radio_sched.core.periods import parse_month
+from radio_sched.planning.export import month_schedule
 from radio_sched.planning.plan import check_month, plan_month
 from radio_sched.reference.presets import DEFAULT_SESSIONS
 from radio_sched.reference.plan_rules import DATA, load_rules
@@ -64,12 +69,40 @@ def test_replan_renders_only_the_stations_it_changed(runner, tiny, tmp_path):
     assert (code, version) == ("18073", 2)
     manifest = read_manifest(out / rel)
     assert manifest["schedule_version"] == 2 and manifest["bundle_version"] == 2
-    days = {a["date"] for a in manifest["airings"]}
-    assert not days & {str(d) for d, _ in lost}  # the missed sessions are as they aired: empty
-    now = {(a["date"], a["session"], tuple(i["segment"] for i in a["items"]))
-           for a in manifest["airings"]}
+    assert manifest["replaces"] == 1
+    # the past is never rewritten: the missed sessions are there as planned, with their status
+    now = {(a["date"], a["session"], tuple(i["segment"] for i in a["items"])) for a in manifest["airings"]}
+    assert {(d, s, i) for d, s, i in before if d < str(start)} == {
+        (d, s, i) for d, s, i in now if d < str(start)}
+    status = {(a["date"], a["session"]): a.get("status") for a in manifest["airings"]}
+    assert all(status[(str(d), s)] == "missed" for d, s in lost)
+    assert all(v in ("aired", "missed", "partial", "unreported") for (d, _), v in status.items()
+               if d < str(start)) and all(v is None for (d, _), v in status.items() if d >= str(start))
     assert now - before and all(dt.date.fromisoformat(d) >= start for d, _, _ in now - before)
-    assert {(d, s) for d, s, _ in before - now} >= {(str(d), s) for d, s in lost}
-    # the bundle rendered before its version was stored is the one that version renders to
-    assert runner([*audio, "render", "2024-03", "--district", "436"]).exit_code == 0
-    assert bundles(session) == after
+    # the export, both sheets and lich-phat.csv agree airing by airing
+    doc = month_schedule(session, MARCH, Scope("commune", "18073"))
+    (st,) = doc["stations"]
+    exported = [(a["date"], a["session"], a.get("status")) for a in st["airings"]]
+    assert exported == [(a["date"], a["session"], a.get("status")) for a in manifest["airings"]]
+    with zipfile.ZipFile(out / rel) as zf:
+        top = "18073-2024-03/"
+        rows = list(csv.DictReader(io.StringIO(zf.read(top + "lich-phat.csv").decode())))
+        sheet = zf.read(top + "lich-phat.html").decode()
+        log = zf.read(top + "so-nhat-ky.html").decode()
+    assert [(r["date"], r["session"]) for r in rows] == [(d, s) for d, s, _ in exported]
+    log_rows = re.findall(r'<td class="c">(\d\d/\d\d/\d{4})<br>.*?<td class="c">[\d:]+</td>\s*'
+                          r'<td class="c">([^<]+)</td>.*?<td class="note">(.*?)</td>', log, re.S)
+    assert [(dt.datetime.strptime(d, "%d/%m/%Y").date().isoformat(), s) for d, s, _ in log_rows] == [
+        (d, s) for d, s, _ in exported]
+    said = {"aired": "Đã báo cáo: đã phát", "missed": "Đã báo cáo: không phát",
+            "partial": "Đã báo cáo: phát một phần", "unreported": "Chưa báo cáo"}
+    for (_, _, note), (_, _, st_) in zip(log_rows, exported):
+        assert (said[st_] in note) if st_ else note == ""
+    assert sheet.count('<div class="status">') == sum(1 for *_, v in exported if v)
+    assert sheet.count("Đã báo cáo: không phát") == sum(1 for *_, v in exported if v == "missed") >= 1
+    # the bundle rendered before its version was stored (the past as planned, with its statuses)
+    # is the one that version renders to: rendering it afterwards finds every bundle unchanged
+    zipped = (out / rel).read_bytes()
+    res = runner([*audio, "render", "2024-03", "--district", "436"])
+    assert res.exit_code == 0, res.output
+    assert bundles(session) == after and (out / rel).read_bytes() == zipped

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from radio_sched.errors import UserError
-from radio_sched.i18n import using_lang
+from radio_sched.core.errors import UserError
+from radio_sched.core.i18n import using_lang
 from radio_sched.production.speech_text import normalize
 from radio_sched.production.voice import EspeakVoice, PiperVoice, voice_for
 

@@ -27,3 +27,12 @@ def test_greedy_is_valid_and_cp_sat_meets_more():
     assert [s.segment for s in g.shortfalls] == ["prog"]  # the episodes took the first two days
     sol = solved(p)
     assert sol.shortfalls == ()
+
+
+def test_greedy_counts_one_gap_fewer_than_parts():
+    # no jingles: three 166 s guides and two 1 s gaps fill a 500 s session exactly
+    rule = '[[rule]]\nid = "q"\nkind = "service_guide"\nquota = { per = "month", min = 3 }\n'
+    p = problem(rule, [seg(f"g{k}", "service_guide", 166) for k in range(3)], capacity_s=500,
+                start=D(2024, 3, 1), end=D(2024, 3, 1), limits=Limits(max_items=3, gap_ms=1000))
+    g = greedy(p)
+    assert [len(a.slugs) for a in g.airings] == [3] and g.shortfalls == ()

@@ -79,3 +79,16 @@ def test_messages_are_bilingual_and_say_where():
                         [Shortfall("ep", "district_episode", "ep2", D(2024, 3, 1), D(2024, 3, 7), 1, 0)])
     assert issue.message.render("en") == "2024-03-10 sáng is off-air (bão)"
     assert issue.message.render("vi") == "2024-03-10 sáng là buổi ngừng phát (bão)"
+
+
+def test_the_validator_counts_one_gap_fewer_than_parts():
+    # no jingles, gap 1 s: 2 x 249.5 s + 1 gap = 500 s fits 500 s; 2 x 250 s + 1 gap = 501 s does not
+    segs = [seg("a", "service_guide", 249.5), seg("b", "service_guide", 249.5),
+            seg("c", "service_guide", 250), seg("d", "service_guide", 250)]
+    p = problem(RULES, segs, limits=Limits(max_items=2, gap_ms=1000), capacity_s=500,
+                start=D(2024, 3, 1), end=D(2024, 3, 1))
+    assert validate(p, [Fixed(D(2024, 3, 1), "sáng", ("a", "b"))], ()) == []
+    (issue,) = validate(p, [Fixed(D(2024, 3, 1), "sáng", ("c", "d"))], ())
+    assert issue.code == "capacity"
+    assert issue.message.render("en") == ("2024-03-01 sáng lasts 501.0 s with jingles and gaps; the "
+                                          "session allows 500 s")

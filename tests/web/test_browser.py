@@ -209,6 +209,26 @@ def run_job_from(driver, button_id):
     return by_id(driver, "job-result").text
 
 
+def upload_one(driver, path, title, valid_from, valid_until):
+    """Choose one audio file in the page's upload form, with its title and days; the job's
+    summary."""
+    by_id(driver, "upload-files").send_keys(str(path))
+    by_id(driver, "upload-title").send_keys(title)
+    set_date(driver, "upload-from", valid_from)
+    set_date(driver, "upload-until", valid_until)
+    return run_job_from(driver, "upload-submit")
+
+
+def download_manifest(driver, timeout=60.0):
+    """Click the page's download button; the zip that arrives and its manifest.json."""
+    driver.find_element("id", "download").click()
+    done = wait_for(lambda: [p for p in driver.downloads.iterdir() if p.suffix == ".zip"], timeout)
+    with zipfile.ZipFile(done[0]) as z:
+        assert z.testzip() is None
+        manifest = json.loads(z.read(next(n for n in z.namelist() if n.endswith("manifest.json"))))
+    return done[0], manifest
+
+
 def test_a_district_runs_its_month_and_a_station_downloads_it(live_work, chrome, workshop):
     from selenium.webdriver.common.by import By
 
@@ -219,11 +239,8 @@ def test_a_district_runs_its_month_and_a_station_downloads_it(live_work, chrome,
     assert by_id(chrome, "month-status").text == "Chưa lập lịch."
 
     # it uploads this week's episode: real audio made by the test, chosen in the file dialog
-    by_id(chrome, "upload-files").send_keys(str(workshop.audio["episode"]))
-    by_id(chrome, "upload-title").send_keys("Chuyên mục CCHC số 9")
-    set_date(chrome, "upload-from", "2024-03-04")
-    set_date(chrome, "upload-until", "2024-03-10")
-    summary = run_job_from(chrome, "upload-submit")
+    summary = upload_one(chrome, workshop.audio["episode"], "Chuyên mục CCHC số 9", "2024-03-04",
+                         "2024-03-10")
     assert "Mục phát: thêm 1, thay 0" in summary and "chuyen-muc-cchc-so-9" in summary
 
     # plans the month, following the job's page; the month's page shows what is short, and why
@@ -246,19 +263,15 @@ def test_a_district_runs_its_month_and_a_station_downloads_it(live_work, chrome,
     # Nam Hà's operator downloads the month's bundle: the bytes the Bundle row vouches for
     sign_in(chrome, base, "op18073")
     chrome.get(base + "/station/18073/2024-03/")
-    by_id(chrome, "download").click()
-    done = wait_for(lambda: [p for p in chrome.downloads.iterdir() if p.suffix == ".zip"], 60)
-    assert done[0].name == "Phường Nam Hà (18073) 2024-03 v1.zip"
+    zipped, manifest = download_manifest(chrome)
+    assert zipped.name == "Phường Nam Hà (18073) 2024-03 v1.zip"
     with session_scope(url) as s:
         st = station_by_code(s, "18073", on=dt.date(2024, 3, 1))
         row = s.scalar(select(Bundle).where(Bundle.station_id == st.id, Bundle.month == "2024-03"))
         expected = (row.sha256, row.size)
         jobs = [(j.kind, j.status, j.created_by) for j in s.scalars(select(Job).order_by(Job.id))]
-    data = done[0].read_bytes()
+    data = zipped.read_bytes()
     assert (hashlib.sha256(data).hexdigest(), len(data)) == expected
-    with zipfile.ZipFile(done[0]) as z:
-        manifest = json.loads(z.read(next(n for n in z.namelist() if n.endswith("manifest.json"))))
-        assert z.testzip() is None
     aired = {item["segment"] for a in manifest["airings"] for item in a["items"]}
     assert {"chuyen-muc-cchc-so-9", "guide-birth"} <= aired, aired
     assert jobs == [("segments", "done", "d436"), ("plan", "done", "d436"),

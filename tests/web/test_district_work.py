@@ -251,15 +251,18 @@ def test_replan_as_a_job_process_shows_what_changed_and_what_cannot_be_restored(
     url = workshop.settings.db_url
     d = signed_in(work_app, "d436")
     page = d.get(PAGE).get_data(as_text=True)
-    # the month is over (the test runs after March 2024): the form offers its last day
-    assert 'id="replan-from" required value="2024-03-31"' in page
-    assert 'id="replan-month" disabled' in page  # nothing planned yet
+    # nothing planned yet: no re-plan form, a sentence saying why
+    assert 'id="replan-form"' not in page
+    assert "Tháng này chưa có lịch: hãy lập lịch trước." in page
     refused = post_form(d, PAGE + "replan", {"from": "2024-03-12"})
     assert refused.status_code == 400
     assert "chưa có lịch tháng 2024-03 cho district:436: hãy lập lịch trước" in refused.get_data(
         as_text=True)
     assert wait_for_job(url, job_of(post_form(d, PAGE + "plan"))).status == "done"
-    assert 'id="replan-month" disabled' not in d.get(PAGE).get_data(as_text=True)
+    # the month is over (the test runs after March 2024) and nothing is reported: its first day
+    page = d.get(PAGE).get_data(as_text=True)
+    assert 'id="replan-from" required value="2024-03-01"' in page
+    assert 'id="replan-month" disabled' not in page
 
     # 18073 reports two sessions missed (a storm), and is marked off the air on its next day with
     # an airing after that: both need the re-plan
@@ -274,6 +277,8 @@ def test_replan_as_a_job_process_shows_what_changed_and_what_cannot_be_restored(
     later = next(day for day, _, _ in aired if day >= start)
     assert post_form(d, PAGE + "offair", {"target": "commune:18073", "date_from": str(later),
                                           "reason": "mất điện"}).status_code == 302
+    # the form now offers the day after the last report
+    assert f'id="replan-from" required value="{start}"' in d.get(PAGE).get_data(as_text=True)
     # bad dates are refused plainly and start nothing; so is a day already reported
     for value, message in (("31/02/2024", "'31/02/2024' không phải ngày"),
                            ("2024-04-02", "ngày lập lại lịch 2024-04-02 không thuộc tháng 2024-03"),

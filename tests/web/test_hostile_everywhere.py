@@ -63,7 +63,8 @@ def test_markup_is_text_on_every_page_and_report(app, planted):
     assert shown >= 10  # the planted text really is on the pages, escaped
 
 
-POST_ARGS = {"month": "2024-03", "token_id": 1, "blackout_id": 1}
+POST_ARGS = {"month": "2024-03", "token_id": 1, "blackout_id": 1, "year": 2024, "template_id": 1,
+             "user_id": 1, "segment_id": 1, "level": "district"}
 
 
 def post_urls(app, site):
@@ -74,7 +75,7 @@ def post_urls(app, site):
             continue
         args = {k: v for k, v in POST_ARGS.items() if k in rule.arguments}
         if "code" in rule.arguments:
-            args["code"] = "436" if rule.rule.startswith("/district") else "18073"
+            args["code"] = "436" if "level" in rule.arguments else "18073"
         if "token" in rule.arguments:
             args["token"] = site.token
         out.append((rule.endpoint, rule.rule, rule.build(args, append_unknown=False)[1]))
@@ -95,8 +96,8 @@ def test_every_form_refuses_a_request_without_its_csrf_token(app, site):
     stolen = csrf_token(other)
     before = counts(site.db_url)
     routes = post_urls(app, site)
-    assert {e for e, _r, _u in routes} >= {"station.asrun", "district.plan", "district.render",
-                                           "district.upload", "district.add_offair",
+    assert {e for e, _r, _u in routes} >= {"station.asrun", "planner.plan", "planner.render",
+                                           "planner.upload", "planner.add_offair",
                                            "api.asrun_post", "auth.logout"}
     data = {"date": "2024-03-01", "session": "sáng", "status": "aired", "label": "x",
             "target": "district:436", "date_from": "2024-03-20"}

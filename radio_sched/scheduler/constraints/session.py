@@ -1,4 +1,5 @@
-"""The [session] limits: at most max_items items, and intro + items + outro + gaps within capacity."""
+"""The [session] limits: at most max_items items; intro + items + outro, with a gap between each two
+consecutive parts, within capacity."""
 
 from __future__ import annotations
 
@@ -17,6 +18,6 @@ def build(v: Vars) -> None:
         v.model.add(sum(xs) <= lim.max_items * used)
         v.model.add(sum(xs) >= used)
         v.model.add(sum((v.segs[j].duration_ms + lim.gap_ms) * x for j, x in items)
-                    + (lim.intro_ms + lim.outro_ms + lim.gap_ms) * used <= slot.capacity_ms)
+                    + lim.fixed_ms * used <= slot.capacity_ms)  # as Limits.length_ms counts
         for j, x in items:
             v.penalize(f"item[{slot.day}|{slot.session}|{v.segs[j].slug}]", "item", v.weights.item, x)

@@ -1,0 +1,97 @@
+"""Segments spoken from text: a notice normalised for speech, read by a voice, then added as an upload."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ..core.config import Settings
+from ..core.errors import UserError
+from ..core.i18n import M, nfc
+from .catalogue import AddResult, add_segments, specs_from_files
+from .speech_text import normalize
+from .voice import Voice, voice_for
+
+MAX_CHARS = 20_000  # a notice of a few minutes; a longer text is surely the wrong file
+MAX_TITLE = 120
+
+
+@dataclass
+class Spoken:
+    """What speaking a notice did: the text the voice read, and the segment (None with print_text)."""
+
+    text: str
+    voice: str
+    result: AddResult | None = None
+
+
+def read_notice(path: Path | str, *, name: str | None = None) -> str:
+    """A notice's text (UTF-8, BOM accepted, NFC), or a UserError naming the file."""
+    path = Path(path)
+    shown = name or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(M("cannot read {f}: {err}", "không đọc được {f}: {err}", f=shown,
+                          err=exc.strerror or str(exc))) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(M("{f} is not UTF-8 text (byte {n}): save it as UTF-8",
+                          "{f} không phải văn bản UTF-8 (byte {n}): hãy lưu lại dạng UTF-8",
+                          f=shown, n=exc.start)) from None
+    text = nfc(text).replace("\r\n", "\n").strip()
+    if not text:
+        raise UserError(M("{f} has no text to speak", "{f} không có nội dung để đọc", f=shown))
+    if len(text) > MAX_CHARS:
+        raise UserError(M("{f} has {n} characters; a notice may have at most {m}",
+                          "{f} có {n} ký tự; một thông báo tối đa {m} ký tự", f=shown, n=len(text),
+                          m=MAX_CHARS))
+    return text
+
+
+def notice_text(path: Path | str, *, name: str | None = None) -> str:
+    """What a voice would read of the notice in `path`: its text normalised for speech."""
+    return normalize(read_notice(path, name=name))
+
+
+def default_title(text: str) -> str:
+    """The notice's first line, shortened: what people call it."""
+    first = next(line.strip() for line in text.splitlines() if line.strip())
+    return first if len(first) <= MAX_TITLE else first[:MAX_TITLE - 1].rstrip() + "…"
+
+
+def speak_segment(session: Session, settings: Settings, path: Path | str, *, kind: str,
+                  scope: str = "province", slug: str | None = None, title: str | None = None,
+                  valid_from: str = "", valid_until: str = "", producer: str = "",
+                  voice: Voice | Path | None = None, print_text: bool = False,
+                  name: str | None = None, replace: bool = False) -> Spoken:
+    """Normalise the notice in `path`, speak it with the voice (espeak-ng unless a Piper .onnx is
+    given) and add the speech as a segment through the same path as an upload (add_segments:
+    loudness, ready MP3, Segment row), in the caller's transaction. print_text: only say what would
+    be spoken; nothing is checked against the library and nothing changes. `name`: the file's
+    name as the user knows it (an upload stored under another)."""
+    shown = nfc(name or Path(path).name)
+    written = read_notice(path, name=shown)
+    text = normalize(written)
+    title = title or default_title(written)
+    speaker = voice if voice is not None and not isinstance(voice, Path) else voice_for(voice)
+    if print_text:
+        return Spoken(text, speaker.name)
+    # the fields are checked before the voice speaks: a bad --scope costs no synthesis
+    stem = Path(shown).stem
+    specs_from_files(session, [Path(path)], kind=kind, slug=slug, title=title,
+                     scope=scope, valid_from=valid_from, valid_until=valid_until, names=[shown])
+    with tempfile.TemporaryDirectory(prefix="radio-sched-speak-") as tmp:
+        wav = Path(tmp) / f"{stem or 'thong-bao'}.wav"
+        speaker.speak(text, wav)
+        specs = specs_from_files(session, [wav], kind=kind, slug=slug,
+                                 title=title, scope=scope,
+                                 valid_from=valid_from, valid_until=valid_until,
+                                 producer=producer or speaker.name, names=[f"{stem}.wav"])
+        res = add_segments(session, settings, specs, replace=replace, jobs=1)
+    return Spoken(text, speaker.name, res)
+
