@@ -1,24 +1,28 @@
-"""Load on loopback: every station of the province downloads its month's bundle at the same moment
-(some resumed with Range + If-Range, as after a dropped 4G link) while a district center plans its
-month from the web. Every download is checked by sha256; the plan must finish; requests per second,
-latency percentiles and errors are printed.
+"""Mixed load on loopback, all at once: every station of the province downloads its month's bundle
+(some resumed with Range + If-Range, as after a dropped 4G link) and then reports a session as-run
+(half through the station page's form, half through the API), a district center plans its month
+and renders it from the web (real job processes), and the Department opens the quarter's coverage
+page and its XLSX. Every download is checked by sha256; no request may fail; both jobs must end
+done. Requests per second, p50/p95 per kind of request, errors, and the server's memory (RSS of
+gunicorn's master and workers, or of the development server) are printed, with the load average.
 
-    .venv/bin/python benchmarks/bench_load.py [--stations 210] [--size-mb 4.8] [--resume-every 4]
-                                               [--db sqlite|postgres] [--deadline-s 600]
+    .venv/bin/python benchmarks/bench_load.py [--server dev|gunicorn] [--workers 2] [--threads 8]
+        [--db sqlite|postgres] [--stations 210] [--size-mb 4.8] [--resume-every 4] [--deadline-s 600]
 
-The server is `radio-sched serve` (Flask's threaded server) in its own process on 127.0.0.1; the
-clients are threads of this process, one per station, started together. Only loopback addresses
-are used, every loop is bounded in count and in time (--deadline-s), and the script stops by itself.
-PostgreSQL: the URL in RADIO_SCHED_TEST_PG_URL (scripts/postgres.sh), in a schema of its own."""
+--server dev (the default) is `radio-sched serve`, Flask's threaded development server; gunicorn
+is the deployment the README documents. The clients are threads of this process, one per station,
+started together. Only loopback addresses are used, every loop is bounded in count and in time
+(--deadline-s), and the script stops by itself. PostgreSQL: the URL in RADIO_SCHED_TEST_PG_URL
+(scripts/postgres.sh), in a schema of its own."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import http.client
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -32,179 +36,250 @@ from pathlib import Path
 from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web import MONTH, build, free_port, peak_rss_mb, pct, sign_in  # noqa: E402
+from bench_web import MONTH, PASSWORD, build, pct  # noqa: E402
+from live_server import ROOT, Client, server, server_rss_mb  # noqa: E402
 
-HOST = "127.0.0.1"  # loopback only
+DEMO = ROOT / "audio_library" / "demo"
+QUARTER = "2024-Q1"
+DISTRICT = "436"
+ERRORS = (OSError, http.client.HTTPException, AssertionError, ValueError, KeyError)
 
 
 @dataclass
-class Outcome:
-    latencies: list[float] = field(default_factory=list)  # per HTTP request, seconds
-    statuses: dict[int, int] = field(default_factory=dict)
-    downloads_ok: int = 0
-    downloads_bad: list[str] = field(default_factory=list)
+class Tally:
+    """Every request by kind: its time; what went wrong, by kind; checksums; bytes."""
+
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    checksums_ok: int = 0
     bytes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, status: int, seconds: float, size: int) -> None:
+    def add(self, kind: str, seconds: float, size: int = 0) -> None:
         with self.lock:
-            self.latencies.append(seconds)
-            self.statuses[status] = self.statuses.get(status, 0) + 1
+            self.times.setdefault(kind, []).append(seconds)
             self.bytes += size
 
-
-def get(port: int, path: str, headers: dict | None = None, *, timeout: float
-        ) -> tuple[int, dict, bytes, float]:
-    t0 = time.perf_counter()
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data, \
-            time.perf_counter() - t0
-    finally:
-        conn.close()
+    def error(self, text: str) -> None:
+        with self.lock:
+            self.errors.append(text)
 
 
-def station_client(port: int, token: str, sha: str, resume: bool, start: threading.Event,
-                   out: Outcome, deadline: float, code: str) -> None:
-    """One station: the whole bundle, or (resume) a first part, then the rest from where it
-    broke."""
-    start.wait()
+def timed(out: Tally, kind: str, client: Client, method: str, path: str, *, want=(200,), **kw):
+    """One request through client, tallied under kind; a status outside want is an error."""
+    st, h, body, t = (client.get(path, kw.get("headers")) if method == "GET" else
+                      client.post(path, kw["body"], kw["content_type"], kw.get("headers")))
+    out.add(kind, t, len(body))
+    if st not in want:
+        raise AssertionError(f"{kind} {path}: HTTP {st} {body[:200]!r}")
+    return st, h, body
+
+
+def station(port: int, code: str, token: str, n: int, resume: bool, report: bool,
+            start: threading.Event, out: Tally, timeout: float) -> None:
+    """One station: its bundle (whole, or a third then the rest with If-Range), checked against
+    the ETag (the bundle's sha256); then one session reported aired, by form or by API."""
+    client = Client(port, timeout=timeout)
     path = f"/d/{token}/{MONTH}/bundle"
-    timeout = max(1.0, deadline - time.monotonic())
+    start.wait()
     try:
         if resume:
-            st, h, head, t = get(port, path, {"Range": "bytes=0-"}, timeout=timeout)
+            _st, h, head = timed(out, "download (Range)", client, "GET", path,
+                                 headers={"Range": "bytes=0-"}, want=(206,))
             cut = len(head) // 3  # the link dropped a third of the way in
-            out.add(st, t, cut)
-            st2, _h, tail, t2 = get(port, path, {"Range": f"bytes={cut}-", "If-Range": h["etag"]},
-                                    timeout=timeout)
-            out.add(st2, t2, len(tail))
-            data, ok = head[:cut] + tail, st in (200, 206) and st2 == 206
+            st, h2, tail = timed(out, "download (Range)", client, "GET", path, want=(200, 206),
+                                 headers={"Range": f"bytes={cut}-", "If-Range": h["etag"]})
+            data, etag = (head[:cut] + tail if st == 206 else tail), h2["etag"]
         else:
-            st, _h, data, t = get(port, path, timeout=timeout)
-            out.add(st, t, len(data))
-            ok = st == 200
-        ok = ok and hashlib.sha256(data).hexdigest() == sha
-    except (OSError, http.client.HTTPException) as exc:
-        ok = False
-        code = f"{code} ({type(exc).__name__}: {exc})"
-    with out.lock:
-        if ok:
-            out.downloads_ok += 1
+            _st, h, data = timed(out, "download", client, "GET", path)
+            etag = h["etag"]
+        if hashlib.sha256(data).hexdigest() != etag.strip('"'):
+            raise AssertionError(f"{code}: the bundle's sha256 is not its ETag")
+        with out.lock:
+            out.checksums_ok += 1
+        if not report:
+            return
+        row = {"station": code, "date": f"{MONTH}-{n % 28 + 1:02d}", "session": "sáng",
+               "status": "aired", "segment": "", "reason": ""}
+        if n % 2:
+            body = json.dumps({"reports": [row]}).encode()
+            timed(out, "as-run (API)", client, "POST", "/api/v1/asrun", body=body,
+                  content_type="application/json", headers={"Authorization": f"Bearer {token}"},
+                  want=(201,))
         else:
-            out.downloads_bad.append(code)
+            page = f"/d/{token}/{MONTH}/"
+            t0 = time.perf_counter()
+            st, _h, _b, _t = client.post_form(page, page + "asrun", {
+                k: row[k] for k in ("date", "session", "status", "segment", "reason")})
+            out.add("as-run (form)", time.perf_counter() - t0)
+            if st != 302:
+                raise AssertionError(f"as-run form of {code}: HTTP {st}")
+    except ERRORS as exc:
+        out.error(f"{code}: {type(exc).__name__}: {exc}")
 
 
-def add_month_content(db_url: str) -> None:
-    """The month's segments (the demo content), so that a district can really plan March."""
-    from radio_sched.core.db import session_scope
-    from radio_sched.demo.content import add_segments, month_content, stations_by_district
-    from radio_sched.reference.divisions import district_names, stations_in
-    from radio_sched.core.periods import parse_month
-    from radio_sched.core.scopes import PROVINCE
-
-    m = parse_month(MONTH)
-    with session_scope(db_url) as s:
-        st = stations_in(s, PROVINCE, on=m.start, until=m.end)
-        add_segments(s, month_content(stations_by_district(st), m,
-                                      district_names=district_names(s)))
-
-
-def start_plan(port: int, district: str, timeout: float) -> tuple[str, int]:
-    """Sign in as the district center and press Plan the month; the job's number."""
-    cookie = sign_in(port, f"d{district}")
-    _st, h, page, _t = get(port, f"/district/{district}/{MONTH}/", {"Cookie": cookie},
-                           timeout=timeout)
-    if "set-cookie" in h:  # the session now holds the form's token
-        cookie = h["set-cookie"].split(";")[0]
-    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    conn.request("POST", f"/district/{district}/{MONTH}/plan", body=f"csrf_token={token}",
-                 headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-    resp = conn.getresponse()
-    resp.read()
-    conn.close()
-    assert resp.status == 302, f"the plan was not started: HTTP {resp.status}"
-    return cookie, int(resp.getheader("Location").rsplit("/", 1)[1])
-
-
-def wait_job(port: int, cookie: str, job_id: int, deadline: float) -> dict:
+def run_job(client: Client, out: Tally, action: str, deadline: float) -> dict:
+    """Press a button of the district's month page; follow its job through the API until it ends."""
+    page = f"/district/{DISTRICT}/{MONTH}/"
+    t0 = time.perf_counter()
+    st, h, _b, t = client.post_form(page, page + action)
+    out.add(f"{action} (start job)", t)
+    if st != 302:
+        raise AssertionError(f"{action}: HTTP {st}")
+    job_id = int(h["location"].rsplit("/", 1)[1])
     while time.monotonic() < deadline:
-        _st, _h, body, _t = get(port, f"/api/v1/jobs/{job_id}", {"Cookie": cookie}, timeout=30)
+        _st, _h, body = timed(out, "job status (API)", client, "GET", f"/api/v1/jobs/{job_id}")
         job = json.loads(body)
         if job["status"] not in ("queued", "running"):
-            return job
-        time.sleep(0.2)
-    return {"status": "timeout"}
+            return {**job, "seconds": round(time.perf_counter() - t0, 2)}
+        time.sleep(0.25)
+    return {"status": "timeout", "seconds": round(time.perf_counter() - t0, 2)}
 
 
-@contextmanager
-def server(db_url: str, root: Path, library: Path) -> Iterator[tuple[int, subprocess.Popen]]:
-    port = free_port()
-    exe = Path(sys.executable).with_name("radio-sched")
-    proc = subprocess.Popen([str(exe), "--db", db_url, "--schedules", str(root), "--library",
-                             str(library), "serve", "--host", HOST, "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "RADIO_SCHED_SECRET_KEY": "l" * 64})
+def planner(client: Client, start: threading.Event, out: Tally, jobs: dict, deadline: float):
+    start.wait()
     try:
-        for _ in range(300):
-            try:
-                get(port, "/login", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield port, proc
-    finally:
-        proc.terminate()
-        proc.wait(20)
+        for action in ("plan", "render"):
+            jobs[action] = run_job(client, out, action, deadline)
+            if jobs[action]["status"] != "done":
+                raise AssertionError(f"the {action} job ended {jobs[action]['status']}: "
+                                     f"{jobs[action].get('error')}")
+    except ERRORS as exc:
+        out.error(f"planner: {type(exc).__name__}: {exc}")
 
 
-def run_load(db_url: str, workdir: Path, *, stations: int = 210, size_mb: float = 4.8,
-             resume_every: int = 4, district: str = "436", deadline_s: float = 600.0) -> dict:
-    """Build the province, serve it, and run the load once; the figures as a dict."""
-    root, library = workdir / "schedules", workdir / "library"
+def department(client: Client, start: threading.Event, out: Tally, rounds: int) -> None:
+    start.wait()
+    try:
+        for _ in range(rounds):
+            timed(out, "coverage page (quarter)", client, "GET", f"/department/{QUARTER}/coverage")
+            timed(out, "coverage XLSX (quarter)", client, "GET",
+                  f"/department/{QUARTER}/audit.xlsx")
+    except ERRORS as exc:
+        out.error(f"department: {type(exc).__name__}: {exc}")
+
+
+class Memory(threading.Thread):
+    """The server's RSS (master + workers), sampled until stopped; its peak."""
+
+    def __init__(self, kind: str, pid: int):
+        super().__init__(daemon=True)
+        self.kind, self.pid, self.stop, self.peak = kind, pid, threading.Event(), 0.0
+        self.processes = 0
+
+    def sample(self) -> float:
+        main, workers = server_rss_mb(self.kind, self.pid)
+        self.processes = 1 + len(workers)
+        return main + sum(workers)
+
+    def run(self) -> None:
+        while not self.stop.wait(0.25):
+            self.peak = max(self.peak, self.sample())
+
+
+def prepare(db_url: str, workdir: Path, stations: int, size_mb: float) -> dict:
+    """The province with a bundle per station, the demo audio in the library for the district's
+    own plan and render (the benchmark's made-up segments end in February, so that they are not
+    planned: they have no audio)."""
+    from sqlalchemy import update
+
+    from radio_sched.core.db import session_scope
+    from radio_sched.core.models import Segment
+
+    tokens = build(db_url, workdir / "schedules", stations, size_mb)
+    with session_scope(db_url) as s:
+        s.execute(update(Segment).values(valid_until=dt.date(2024, 2, 29)))
+    subprocess.run([sys.executable, "-c", "from radio_sched.cli import main; main()", "--db",
+                    db_url, "--library", str(workdir / "library"), "segments", "import",
+                    str(DEMO / "segments.csv"), "--jobs", "2"], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return tokens
+
+
+def district_codes(db_url: str) -> set[str]:
+    from sqlalchemy import select
+
+    from radio_sched.core.db import session_scope
+    from radio_sched.core.models import Station
+
+    with session_scope(db_url) as s:
+        return set(s.scalars(select(Station.code).where(Station.district_code == DISTRICT)))
+
+
+def run_load(db_url: str, workdir: Path, *, server_kind: str = "dev", workers: int = 2,
+             threads: int = 8, stations: int = 210, size_mb: float = 4.8, resume_every: int = 4,
+             department_rounds: int = 3, deadline_s: float = 600.0) -> dict:
+    """Build the province, serve it, and run the mixed load once; the figures as a dict."""
     t0 = time.perf_counter()
-    tokens = build(db_url, root, stations, size_mb)
-    add_month_content(db_url)
+    tokens = prepare(db_url, workdir, stations, size_mb)
+    own = district_codes(db_url)  # the planner's district: its sessions change, it does not report
     setup_s = time.perf_counter() - t0
-    out = Outcome()
-    with server(db_url, root, library) as (port, proc):
-        idle_mb = peak_rss_mb(proc.pid)
+    out, jobs = Tally(), {}
+    load_before = os.getloadavg()
+    with server(server_kind, db_url, workdir / "schedules", workdir / "library", workers=workers,
+                threads=threads, log=workdir / "server.log") as (port, proc):
+        memory = Memory(server_kind, proc.pid)
+        idle_mb = memory.sample()
         deadline = time.monotonic() + deadline_s
         start = threading.Event()
-        threads = [threading.Thread(target=station_client, daemon=True, args=(
-            port, tok, sha, resume_every > 0 and n % resume_every == 0, start, out, deadline, code))
-            for n, (code, (tok, sha)) in enumerate(tokens.items())]
-        for t in threads:
+        timeout = max(1.0, deadline_s)
+        actors = [threading.Thread(target=station, daemon=True, args=(
+            port, code, tok, n, resume_every > 0 and n % resume_every == 0, code not in own,
+            start, out, timeout)) for n, (code, (tok, _sha)) in enumerate(tokens.items())]
+        actors.append(threading.Thread(target=planner, daemon=True, args=(
+            Client(port).sign_in(f"d{DISTRICT}", PASSWORD), start, out, jobs, deadline)))
+        actors.append(threading.Thread(target=department, daemon=True, args=(
+            Client(port).sign_in("so", PASSWORD), start, out, department_rounds)))
+        for t in actors:
             t.start()
-        cookie, job_id = start_plan(port, district, timeout=60)
+        memory.start()
         t1 = time.perf_counter()
-        start.set()  # every station at once, while the district's plan runs
-        for t in threads:
+        start.set()  # everyone at once
+        for t in actors:
             t.join(max(0.0, deadline - time.monotonic()))
-        downloads_s = time.perf_counter() - t1
-        job = wait_job(port, cookie, job_id, deadline)
-        plan_s = time.perf_counter() - t1
-        peak_mb = peak_rss_mb(proc.pid)
-    lat = sorted(out.latencies)
-    requests = len(lat)
-    errors = sum(n for st, n in out.statuses.items() if st not in (200, 206))
+        wall_s = time.perf_counter() - t1
+        memory.stop.set()
+        memory.join()
+        processes = memory.processes
+    load_after = os.getloadavg()
+    reported = asrun_count(db_url)
+    kinds = {kind: {"n": len(v), "p50_s": round(statistics.median(v), 3),
+                    "p95_s": round(pct(v, 95), 3), "max_s": round(max(v), 3)}
+             for kind, v in sorted(out.times.items())}
+    requests = sum(k["n"] for k in kinds.values())
     return {
-        "db": db_url.split(":", 1)[0], "stations": stations, "size_mb": size_mb,
+        "db": db_url.split(":", 1)[0].split("+")[0], "server": server_kind,
+        "workers": workers if server_kind == "gunicorn" else 1, "threads": threads,
+        "stations": stations, "size_mb": size_mb,
         "resumed": sum(1 for n in range(stations) if resume_every and n % resume_every == 0),
-        "requests": requests, "downloads_ok": out.downloads_ok, "downloads_bad": out.downloads_bad,
-        "http_errors": errors, "statuses": out.statuses, "wall_s": round(downloads_s, 3),
-        "requests_per_s": round(requests / downloads_s, 1) if downloads_s else 0.0,
-        "mb_per_s": round(out.bytes / downloads_s / 1e6, 1) if downloads_s else 0.0,
-        "p50_s": round(statistics.median(lat), 3) if lat else None,
-        "p95_s": round(pct(lat, 95), 3) if lat else None,
-        "max_s": round(lat[-1], 3) if lat else None,
-        "plan_job": {"status": job["status"], "result": job.get("result", {}),
-                     "error": job.get("error"), "seconds": round(plan_s, 2)},
-        "server_mb": {"idle": round(idle_mb), "peak": round(peak_mb)}, "setup_s": round(setup_s, 1)}
+        "reporting": stations - len(own & set(tokens)), "asrun_stored": reported,
+        "requests": requests, "wall_s": round(wall_s, 3),
+        "requests_per_s": round(requests / wall_s, 1) if wall_s else 0.0,
+        "mb_per_s": round(out.bytes / wall_s / 1e6, 1) if wall_s else 0.0, "kinds": kinds,
+        "errors": out.errors, "checksums_ok": out.checksums_ok,
+        "jobs": {k: {"status": v["status"], "seconds": v["seconds"], "error": v.get("error"),
+                     "outcome": _outcome(v.get("result") or {})} for k, v in jobs.items()},
+        "server_mb": {"idle": round(idle_mb), "peak": round(memory.peak), "processes": processes},
+        "load_average": [round(x, 1) for x in load_before + load_after[:1]],
+        "setup_s": round(setup_s, 1)}
+
+
+def _outcome(result: dict) -> str:
+    if "bundles_new" in result:
+        return f"{result['bundles_new']} new bundles of {result.get('stations')} stations"
+    if "version" in result:
+        return f"version {result['version']}, {result.get('stations')} stations"
+    return ""
+
+
+def asrun_count(db_url: str) -> int:
+    from sqlalchemy import func, select
+
+    from radio_sched.core.db import session_scope
+    from radio_sched.core.models import AsRun
+
+    with session_scope(db_url) as s:
+        return s.scalar(select(func.count(AsRun.id)))
 
 
 @contextmanager
@@ -232,34 +307,52 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def ok(res: dict) -> bool:
+    return (not res["errors"] and res["checksums_ok"] == res["stations"]
+            and res["asrun_stored"] == res["reporting"]
+            and [j["status"] for j in res["jobs"].values()] == ["done", "done"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--server", choices=["dev", "gunicorn"], default="dev")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    ap.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     ap.add_argument("--stations", type=int, default=210)
     ap.add_argument("--size-mb", type=float, default=4.8)
     ap.add_argument("--resume-every", type=int, default=4, help="every Nth station resumes")
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     ap.add_argument("--deadline-s", type=float, default=600.0)
+    ap.add_argument("--department-rounds", type=int, default=3,
+                    help="times the Department opens the coverage page and the XLSX")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp, \
             database(args.db, Path(tmp)) as url:
-        res = run_load(url, Path(tmp), stations=args.stations, size_mb=args.size_mb,
-                       resume_every=args.resume_every, deadline_s=args.deadline_s)
-    print(f"{res['db']}: {res['stations']} stations ({res['resumed']} resumed with Range) x "
-          f"{res['size_mb']} MB at once while district 436 plans (set-up {res['setup_s']} s)")
+        res = run_load(url, Path(tmp), server_kind=args.server, workers=args.workers,
+                       threads=args.threads, stations=args.stations, size_mb=args.size_mb,
+                       resume_every=args.resume_every, deadline_s=args.deadline_s,
+                       department_rounds=args.department_rounds)
+    how = (f"gunicorn {res['workers']} workers x {res['threads']} threads"
+           if res["server"] == "gunicorn" else "development server")
+    print(f"{res['db']}, {how}: {res['stations']} stations ({res['resumed']} resumed with Range) "
+          f"x {res['size_mb']} MB, {res['reporting']} reporting as-run, district {DISTRICT} plans "
+          f"and renders, the Department opens {QUARTER} (set-up {res['setup_s']} s; load average "
+          f"{res['load_average']})")
     print(f"  {res['requests']} requests in {res['wall_s']} s: {res['requests_per_s']} requests/s, "
-          f"{res['mb_per_s']} MB/s; latency p50 {res['p50_s']} s, p95 {res['p95_s']} s, "
-          f"max {res['max_s']} s")
-    print(f"  downloads checked by sha256: {res['downloads_ok']} ok, "
-          f"{len(res['downloads_bad'])} bad {res['downloads_bad'][:5]}; HTTP errors "
-          f"{res['http_errors']} {res['statuses']}")
-    job = res["plan_job"]
-    print(f"  plan job: {job['status']} after {job['seconds']} s "
-          f"(version {job['result'].get('version')}, {job['result'].get('stations')} stations, "
-          f"{job['result'].get('airings')} airings){' ' + job['error'] if job['error'] else ''}")
+          f"{res['mb_per_s']} MB/s")
+    for kind, k in res["kinds"].items():
+        print(f"  {kind:26s} {k['n']:5d}  p50 {k['p50_s']:7.3f} s  p95 {k['p95_s']:7.3f} s  "
+              f"max {k['max_s']:7.3f} s")
+    print(f"  checksums ok {res['checksums_ok']}/{res['stations']}; as-run stored "
+          f"{res['asrun_stored']}/{res['reporting']}; errors {len(res['errors'])} "
+          f"{res['errors'][:5]}")
+    for kind, j in res["jobs"].items():
+        print(f"  {kind} job: {j['status']} after {j['seconds']} s ({j['outcome']})"
+              f"{' ' + j['error'] if j['error'] else ''}")
     mem = res["server_mb"]
-    print(f"  server memory: {mem['idle']} MB idle, {mem['peak']} MB peak")
-    ok = not res["downloads_bad"] and not res["http_errors"] and job["status"] == "done"
-    sys.exit(0 if ok else 1)
+    print(f"  server memory ({mem['processes']} processes): {mem['idle']} MB idle, "
+          f"{mem['peak']} MB peak")
+    sys.exit(0 if ok(res) else 1)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -94,6 +94,22 @@ def session_scope(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def has_written(session: Session) -> bool:
+    """Whether the session's transaction holds writes (flushed or pending) that a rollback would
+    lose. SQLite's driver opens a transaction only at the first write; PostgreSQL gives a
+    transaction its id only then. Another database: taken as yes."""
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        return bool(conn.connection.dbapi_connection.in_transaction)
+    if conn.dialect.name == "postgresql":
+        return conn.scalar(text("SELECT txid_current_if_assigned()")) is not None
+    return True
 
 
 def is_busy(exc: BaseException) -> bool:

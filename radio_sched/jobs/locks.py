@@ -6,7 +6,9 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import signal
 import socket
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..core.config import WebSettings
 from ..core.db import session_scope
 from ..core.errors import Conflict
-from ..core.i18n import M
+from ..core.i18n import M, Msg
 from ..core.models import Job, Station
 from ..core.periods import parse_period, period_phrase
 from ..core.scopes import parse_scope
@@ -121,22 +123,85 @@ def _dead_here(job: Job) -> bool:
         return True
     except PermissionError:
         return False
-    return False
+    return _zombie(job.pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that ended but was not waited for still answers kill(pid, 0): a job whose web
+    worker died is adopted by a process that may never reap it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2:][:1] in ("Z", "X")
+
+
+ENDED = M("the job's process ended before the job finished (it was stopped, or ran out of "
+          "memory); nothing of it was kept: start it again",
+          "tiến trình của việc đã kết thúc trước khi việc xong (bị dừng hoặc hết bộ nhớ); chưa "
+          "lưu gì của việc này: hãy chạy lại")
+
+
+def silent(seconds: float) -> Msg:
+    return M("the job gave no sign of life for {s:g} s (its process or its machine stopped); "
+             "nothing of it was kept: start it again",
+             "việc không báo tiến độ trong {s:g} giây (tiến trình hoặc máy chủ đã dừng); chưa lưu "
+             "gì của việc này: hãy chạy lại", s=seconds)
+
+
+def exited(code: int) -> Msg:
+    """How a job's process ended (its Popen returncode) when the job was left unfinished."""
+    if code < 0:
+        return M("the job's process was stopped by signal {n} ({name}) before the job finished; "
+                 "nothing of it was kept: start it again",
+                 "tiến trình của việc bị dừng bởi tín hiệu {n} ({name}) trước khi việc xong; chưa "
+                 "lưu gì của việc này: hãy chạy lại", n=-code, name=_signal_name(-code))
+    return M("the job's process exited with code {n} before the job finished; nothing of it was "
+             "kept: start it again", "tiến trình của việc thoát với mã {n} trước khi việc xong; "
+             "chưa lưu gì của việc này: hãy chạy lại", n=code)
+
+
+def _signal_name(n: int) -> str:
+    try:
+        return signal.Signals(n).name
+    except ValueError:
+        return "?"
+
+
+def fail(job: Job, reason: Msg) -> None:
+    """Mark an unfinished job failed with the reason its page shows (both languages); unlock it."""
+    job.status, job.lock_key, job.finished_at = "failed", None, utcnow()
+    error = {lang: reason.render(lang) for lang in ("en", "vi")}
+    job.result, job.message = {**(job.result or {}), "error": error}, error["en"]
+
+
+def is_stale(job: Job, *, settings: WebSettings = WebSettings(),
+             now: dt.datetime | None = None) -> Msg | None:
+    """Why an active job is taken as dead (its process ended, or it fell silent), or None."""
+    if job.status not in ACTIVE:
+        return None
+    if _dead_here(job):
+        return ENDED
+    if job.heartbeat_at < (now or utcnow()) - dt.timedelta(seconds=settings.job_stale_s):
+        return silent(settings.job_stale_s)
+    return None
 
 
 def reap_stale(session: Session, *, settings: WebSettings = WebSettings(),
-               now: dt.datetime | None = None) -> list[int]:
+               now: dt.datetime | None = None, ids: list[int] | None = None) -> list[int]:
     """Mark jobs whose process died (gone from this machine, or silent too long) as failed and
-    free their locks."""
-    limit = (now or utcnow()) - dt.timedelta(seconds=settings.job_stale_s)
-    stale = [job for job in session.scalars(select(Job).where(Job.status.in_(ACTIVE)))
-             if job.heartbeat_at < limit or _dead_here(job)]
-    for job in stale:
+    free their locks; all active jobs, or those of ids."""
+    query = select(Job).where(Job.status.in_(ACTIVE))
+    if ids is not None:
+        query = query.where(Job.id.in_(ids))
+    reaped = []
+    for job in session.scalars(query):
+        reason = is_stale(job, settings=settings, now=now)
+        if reason is None:
+            continue
         log.warning("job %d (%s %s %s) stopped reporting at %s; marking it failed", job.id,
                     job.kind, job.scope, job.month, job.heartbeat_at)
-        job.status, job.lock_key, job.finished_at = "failed", None, utcnow()
-        job.result = {**(job.result or {}), "error": {
-            "en": "the job stopped without finishing (its process ended); start it again",
-            "vi": "việc đã dừng giữa chừng (tiến trình bị tắt); hãy chạy lại"}}
+        fail(job, reason)
+        reaped.append(job.id)
     session.flush()
-    return [j.id for j in stale]
+    return reaped

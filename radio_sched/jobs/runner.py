@@ -23,7 +23,7 @@ from ..core.db import session_scope
 from ..core.errors import NotFound, RadioSchedError
 from ..core.i18n import M
 from ..core.models import Job
-from .locks import claim, utcnow as _now
+from .locks import ACTIVE, claim, exited, fail, is_stale, reap_stale, utcnow as _now
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +209,25 @@ def start_process(settings: Settings, kind: str, month: str | None, scope: str, 
                             env=env, stdin=subprocess.DEVNULL, start_new_session=True)
     with session_scope(settings.db_url) as session:
         session.execute(update(Job).where(Job.id == job_id).values(pid=proc.pid))
+    threading.Thread(target=_watch, args=(settings.db_url, job_id, proc), daemon=True,
+                     name=f"watch-job-{job_id}").start()
     return job_id, proc
+
+
+def _watch(db_url: str, job_id: int, proc: subprocess.Popen) -> None:
+    """Wait for a job's process (so it leaves no zombie) and, if it ended without ending its job
+    (killed, out of memory), mark the job failed saying how. The process does not depend on this
+    thread: if the web worker that started it dies, the job runs on, and a job that dies then is
+    found dead when its page or the API reads it (get_job) or the next job is claimed."""
+    code = proc.wait()
+    try:
+        with session_scope(db_url) as session:
+            job = session.get(Job, job_id)
+            if job is not None and job.status in ACTIVE:
+                log.warning("job %d: its process ended (%s) before the job did", job_id, code)
+                fail(job, exited(code))
+    except Exception:  # noqa: BLE001 - the reap on read and the heartbeat still catch it
+        log.exception("job %d: could not record how its process ended", job_id)
 
 
 def child_main(job_id: int, target: str) -> int:
@@ -264,21 +282,40 @@ def held(db_url: str, kind: str, month: str | None, scope: str, *, created_by: s
         yield reporter.job_id
 
 
-def get_job(session: Session, job_id: int) -> Job:
+def get_job(session: Session, job_id: int, *, settings: WebSettings = WebSettings()) -> Job:
+    """The job as it stands; one whose process died (or fell silent) is marked failed first, with
+    the reason, so its page never shows a dead job as running."""
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(M("there is no job number {n}", "không có việc số {n}", n=job_id))
+    _reap_read(session, [job], settings)
     return job
 
 
 def recent_jobs(session: Session, *, scope: str | None = None, month: str | None = None,
-                limit: int = 20) -> list[Job]:
+                limit: int = 20, settings: WebSettings = WebSettings()) -> list[Job]:
+    """The newest jobs (of a scope, a month), dead ones marked failed as get_job does."""
     q = select(Job).order_by(Job.id.desc()).limit(limit)
     if scope is not None:
         q = q.where(Job.scope == scope)
     if month is not None:
         q = q.where(Job.month == month)
-    return list(session.scalars(q))
+    jobs = list(session.scalars(q))
+    _reap_read(session, jobs, settings)
+    return jobs
+
+
+def _reap_read(session: Session, jobs: list[Job], settings: WebSettings) -> None:
+    """Reap the dead among jobs just read, in a transaction of its own: the reader (a page) may
+    never commit, and must not commit anything else it holds."""
+    dead = [j.id for j in jobs if is_stale(j, settings=settings) is not None]
+    if not dead:
+        return
+    with Session(session.get_bind()) as side, side.begin():
+        reap_stale(side, settings=settings, ids=dead)
+    for job in jobs:
+        if job.id in dead:
+            session.refresh(job)
 
 
 def describe(job: Job, lang: str) -> dict[str, Any]:

@@ -86,8 +86,10 @@ def solve_month(session: Session, month: Period, scope: Scope | None, steps: Sta
 
 
 def store_version(session: Session, solved: Solved, steps: Stages, header: dict,
-                  station_ids: list[int] | None = None, past=None) -> Schedule:
-    """Store the solved stations (all, or station_ids) as the month's next version; past: the
+                  station_ids: list[int] | None = None, past=None, *,
+                  version: int | None = None) -> Schedule:
+    """Store the solved stations (all, or station_ids) as the month's next version (or as
+    `version` exactly: IntegrityError if another planner stored that one meanwhile); past: the
     airings before the frozen day as planned, kept as they are (store.store)."""
     inst, solutions = solved.inst, solved.solutions
     if station_ids is not None:
@@ -95,7 +97,8 @@ def store_version(session: Session, solved: Solved, steps: Stages, header: dict,
         inst = dataclasses.replace(inst, stations=[si for si in inst.stations
                                                    if si.station.id in keep])
         solutions = {i: solutions[i] for i in station_ids}
-    sch = store(session, inst, solutions, header=header, progress=steps.stage(3), past=past)
+    sch = store(session, inst, solutions, header=header, progress=steps.stage(3), past=past,
+                version=version)
     sch.wall_s = time.perf_counter() - solved.started
     session.flush()
     return sch

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..access.users import can_manage, can_manage_scope
+from ..core.config import WebSettings
 from ..core.errors import NotFound, UserError
 from ..core.i18n import M, Msg
 from ..core.models import AsRun, Blackout, Schedule, SessionTemplate, Station, Unit, User
@@ -196,14 +197,14 @@ class PlannerMonth:
 
 
 def planner_month(session: Session, planner: Planner, period: Period, *, user: User | None,
-                  today: dt.date, lang: str) -> PlannerMonth:
+                  today: dt.date, lang: str, web: WebSettings = WebSettings()) -> PlannerMonth:
     """Everything the planner's page shows for a month: its communes with their schedule, bundle
     and reports; schedule versions; recent jobs as lines; off-air days and sessions of its
     communes by place name (off-air days the user may remove marked); the kinds the year's plan
-    names; the re-plan day."""
+    names; the re-plan day. Dead jobs are marked failed as they are read (web.job_stale_s)."""
     stations = planner_stations(session, planner, period)
     statuses = month_status(session, stations, period)
-    jobs = recent_jobs(session, scope=str(planner.scope), limit=10)
+    jobs = recent_jobs(session, scope=str(planner.scope), limit=10, settings=web)
     lines = job_lines(session, jobs, lang)
     running = [line for job, line in zip(jobs, lines)
                if job.status in ACTIVE and job.month in (period.label, None)]

@@ -20,21 +20,23 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.config import Settings
+from ..core.db import has_written
 from ..reference.divisions import stations_in
 from ..core.errors import NotFound, UserError
 from ..core.i18n import M
 from ..core.models import AsRun, Schedule, ScheduleStation, Station
 from ..reports.outcomes import Outcome, outcomes, presumed_aired
 from ..core.periods import Period
-from .pipeline import STEPS, solve_month, solver_status, store_version
+from .pipeline import STEPS, Solved, solve_month, solver_status, store_version
 from ..core.progress import Stages
 from .schedules import CHUNK, current_schedule_ids, read_airings
 from . import instances as bridge
 from ..scheduler.obligations import Obligation
-from .store import shortfall_dict
+from .store import VERSION_TRIES, draft_airings, next_version, shortfall_dict
 from ..core.scopes import PROVINCE, Scope
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,20 @@ class ReplanResult:
         return sum(self.past[k] for k in LOST)
 
 
+@dataclass
+class _Unstored:
+    """A re-plan solved and compared, not yet stored."""
+
+    result: ReplanResult
+    solved: Solved
+    header: dict
+    steps: Stages
+    stations: list[Station]
+    started: float
+    past: dict = field(default_factory=dict)  # station id -> its airings before replan_from as planned
+    same_day: bool = False  # started_before: the day's sessions that started are kept
+
+
 def replan_month(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None,
                  *, seed: int = 0, time_limit: float | None = None, jobs: int | None = None,
                  workers: int | None = None, progress: Progress | None = None,
@@ -94,6 +110,18 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
     started_before ("HH:MM"): the sessions of replan_from that start before it stay as they are
     (a freeze by session start, for work done during a broadcast day).
     progress(done, total) counts four steps a station: built, solved, checked, stored."""
+    draft = _solve(session, month, replan_from, scope, seed=seed, time_limit=time_limit,
+                   jobs=jobs, workers=workers, progress=progress, created_by=created_by,
+                   started_before=started_before)
+    _store(session, draft)
+    return draft.result
+
+
+def _solve(session: Session, month: Period, replan_from: dt.date, scope: Scope | None, *,
+           seed: int = 0, time_limit: float | None = None, jobs: int | None = None,
+           workers: int | None = None, progress: Progress | None = None,
+           created_by: str | None = None, started_before: str | None = None) -> _Unstored:
+    """Everything a re-plan does before it writes: reads only, so it holds no write lock."""
     t0 = time.perf_counter()
     steps = Stages(progress, STEPS)
     scope = scope or PROVINCE
@@ -124,7 +152,8 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
             changes += _diff(by_id[sid], old, new)
     statuses = [o.status for rows in before.values() for o in rows]
     status = solver_status(solutions)
-    sch = None
+    header: dict = {}
+    past: dict = {}
     if changed_ids:
         parent = max((session.get(Schedule, current[sid]) for sid in changed_ids),
                      key=lambda s: s.version)
@@ -139,21 +168,30 @@ def replan_month(session: Session, month: Period, replan_from: dt.date, scope: S
                              **({"started_before": started_before} if started_before else {})})
         past = {sid: [a for a in rows if a.date < replan_from]
                 for sid, rows in read_airings(session, {i: current[i] for i in changed_ids}).items()}
-        sch = store_version(session, solved, steps, header, changed_ids, past=past)
-    steps.finish()
-    t3 = time.perf_counter()
     log.info("replan %s from %s for %s: %d stations solved, %d changed", month.label, replan_from,
              scope, len(ids), len(changed_ids))
-    return ReplanResult(
+    res = ReplanResult(
         month=month.label, scope=str(scope), replan_from=replan_from, stations=len(ids),
-        schedule_id=sch.id if sch else None, version=sch.version if sch else None,
+        schedule_id=None, version=None,
         changed=[by_id[i].code for i in changed_ids], changed_ids=changed_ids, changes=changes,
         past=Counter(statuses),
         unrestorable=_unrestorable(session, inst, solutions, before, current, by_id),
         solver_status=status, distinct=shared["solved"], build_s=solved.build_s,
-        solve_s=solved.solve_s, check_s=solved.check_s,
-        store_s=t3 - solved.started - solved.build_s - solved.solve_s - solved.check_s,
-        wall_s=t3 - t0)
+        solve_s=solved.solve_s, check_s=solved.check_s, store_s=0.0, wall_s=0.0)
+    return _Unstored(res, solved, header, steps, stations, t0, past, started_before is not None)
+
+
+def _store(session: Session, draft: _Unstored, *, version: int | None = None) -> None:
+    """Store the changed stations as the month's next version (or as `version`), if any changed."""
+    res, solved = draft.result, draft.solved
+    t0 = time.perf_counter()
+    if res.changed_ids:
+        sch = store_version(session, solved, draft.steps, draft.header, res.changed_ids,
+                            past=draft.past, version=version)
+        res.schedule_id, res.version = sch.id, sch.version
+    draft.steps.finish()
+    t1 = time.perf_counter()
+    res.store_s, res.wall_s = t1 - t0, t1 - draft.started
 
 
 def check_replan(session: Session, month: Period, replan_from: dt.date, scope: Scope | None = None,
@@ -173,10 +211,17 @@ def check_replan(session: Session, month: Period, replan_from: dt.date, scope: S
                          "chưa có lịch tháng {m} cho {scope}: hãy lập lịch trước",
                          m=month.label, scope=str(scope)))
     stations = [s for s in stations if s.id in current]
+    _refuse_replanned_reports(session, stations, replan_from, month, same_day)
+    return stations, current
+
+
+def _refuse_replanned_reports(session: Session, stations: list[Station], replan_from: dt.date,
+                              month: Period, same_day: bool) -> None:
+    """Reports of the days a re-plan from replan_from plans again refuse it (with same_day, the
+    sessions of replan_from that started are kept: its reports are of those)."""
     if not same_day or replan_from < month.end:
         _refuse_reports_after(session, stations, replan_from + dt.timedelta(days=int(same_day)),
                               month)
-    return stations, current
 
 
 def first_day_to_replan(month: Period, today: dt.date) -> dt.date:
@@ -192,25 +237,58 @@ def replan_and_render(settings: Settings, session: Session, month: Period, repla
                       scope: Scope | None = None, *, render: bool = True,
                       progress: Progress | None = None, render_progress: Progress | None = None,
                       **kw) -> ReplanResult:
-    """replan_month (kw: seed, time_limit, jobs, workers, created_by), then, with render, the
-    bundles of the stations it changed in the same transaction: a re-plan is stored with the
-    bundles its stations need, or not at all (raises BundlesFailed). Without render_progress,
-    progress counts both as one bar."""
-    from ..production.month_render import render_month
+    """replan_month (kw: seed, time_limit, jobs, workers, created_by, started_before), then, with
+    render, the bundles of the stations it changed: a re-plan is stored with the bundles its
+    stations need, or not at all (raises BundlesFailed). The new version is rendered before it is
+    stored (its zips are written unrecorded, as render_month does), then the version and its
+    Bundle rows are written together: the write transaction lasts the inserts, not the encoding,
+    so as-run reports are not held up meanwhile. Reports that arrived during the render for days
+    the re-plan changes refuse it (those days have aired). Without render_progress, progress
+    counts both as one bar. If another planner stored the version number meanwhile, the draft is
+    rendered again under the next one (the session rolled back first if it had written nothing
+    else: that frees SQLite's write lock for the render)."""
+    from ..production.month_render import Draft, render_month
 
     steps = Stages(progress, 2 if render and render_progress is None else 1)
-    res = replan_month(session, month, replan_from, scope, progress=steps.stage(0), **kw)
-    if render and res.changed_ids:
+    draft = _solve(session, month, replan_from, scope, progress=steps.stage(0), **kw)
+    res = draft.result
+    if not (render and res.changed_ids):
+        _store(session, draft)
+        steps.finish()
+        return res
+    # the caller's own writes (a bulletin added, a segment withdrawn, the month before) must
+    # survive a retry; without any, a retry starts afresh, which frees SQLite's write lock
+    fresh = not has_written(session)
+    airings = draft_airings(draft.solved.inst, draft.solved.solutions, res.changed_ids,
+                            draft.past)  # what _store will write, rendered before it is
+    for attempt in range(VERSION_TRIES):
+        version = next_version(session, month.label)
         try:
             rendered = render_month(settings, session, month, scope, jobs=kw.get("jobs"),
                                     station_ids=res.changed_ids,
-                                    progress=render_progress or steps.stage(1))
+                                    progress=render_progress or steps.stage(1),
+                                    draft=Draft(version, draft.solved.inst.plan_id, airings,
+                                                draft.header))
         except UserError as exc:
             raise BundlesFailed(M(
                 "{err}\nNothing was stored: a re-plan is stored together with the bundles of the "
                 "stations it changes.", "{err}\nChưa lưu gì: lịch lập lại chỉ được lưu cùng gói âm "
                 "thanh của các đài thay đổi.", err=exc.message)) from None
-        res.bundles = [(s.code, s.bundle.version, s.bundle.status) for s in rendered.stations]
+        try:
+            _store(session, draft, version=version)
+            break
+        except IntegrityError:  # another planner stored this version number while we rendered
+            if attempt == VERSION_TRIES - 1:
+                raise
+            if fresh:  # else store()'s savepoint was undone, the caller's writes are kept
+                session.rollback()
+    # in the write transaction now: what was reported meanwhile is seen, and nothing more comes
+    _refuse_replanned_reports(session, draft.stations, replan_from, month, draft.same_day)
+    for row in rendered.pending:
+        row.schedule_id = res.schedule_id
+    session.add_all(rendered.pending)
+    session.flush()
+    res.bundles = [(s.code, s.bundle.version, s.bundle.status) for s in rendered.stations]
     steps.finish()
     return res
 

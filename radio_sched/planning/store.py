@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Mapping
 
 from sqlalchemy import func, insert, select
@@ -51,33 +52,78 @@ def next_version(session: Session, month: str) -> int:
     return (session.scalar(select(func.max(Schedule.version)).where(Schedule.month == month)) or 0) + 1
 
 
+@dataclass(frozen=True)
+class DraftItem:
+    segment_id: int
+    kind: str
+    duration_s: float
+    counted: bool
+
+
+@dataclass(frozen=True)
+class DraftAiring:
+    """An airing as store() writes it, before it is (what a draft version renders)."""
+
+    date: dt.date
+    session: str
+    start: str
+    capacity_s: int
+    pinned: bool
+    items: tuple[DraftItem, ...]
+
+
+Kept = list[tuple[dict, list[dict]]]  # a station's airing rows with their item rows, in air order
+
+
+def kept_airings(inst: MonthInstance, solutions: Mapping[int, Solution],
+                 past: Mapping[int, list[StoredAiring]] | None = None,
+                 station_ids: list[int] | None = None) -> dict[int, Kept]:
+    """{station id: what a version stores for it}: the one decision of what a (re-)plan stores,
+    read by store() and by draft_airings(), so that a draft renders what its version will hold.
+    past: {station id: its airings before the frozen day as planned} (a re-plan's current version)."""
+    return {si.station.id: _kept(si.problem, solutions[si.station.id],
+                                 (past or {}).get(si.station.id, ()), inst)
+            for si in inst.stations if station_ids is None or si.station.id in station_ids}
+
+
+def draft_airings(inst: MonthInstance, solutions: Mapping[int, Solution],
+                  station_ids: list[int], past: Mapping[int, list[StoredAiring]] | None = None
+                  ) -> dict[int, list[DraftAiring]]:
+    """{station id: its airings with items, by date and start}, as store() with the same past
+    writes them and station_airings reads them back."""
+    return {sid: [DraftAiring(a["date"], a["session"], a["start"], a["capacity_s"], a["pinned"],
+                              tuple(DraftItem(i["segment_id"], i["kind"], i["duration_s"],
+                                              i["counted"]) for i in items))
+                  for a, items in kept if items]
+            for sid, kept in kept_airings(inst, solutions, past, station_ids).items()}
+
+
 def store(session: Session, inst: MonthInstance, solutions: Mapping[int, Solution], *,
-          header: dict, progress=None, past: Mapping[int, list[StoredAiring]] | None = None
-          ) -> Schedule:
+          header: dict, progress=None, past: Mapping[int, list[StoredAiring]] | None = None,
+          version: int | None = None) -> Schedule:
     """Insert the schedule, one row per station and the airings that carry items; returns it.
     past: {station id: its airings before the frozen day as planned} (a re-plan's current version):
     stored instead of the solution's pins, exactly as planned, each item marked counted when the
-    pin (what the solver took as broadcast) has it, so that nothing planned in the past vanishes."""
+    pin (what the solver took as broadcast) has it, so that nothing planned in the past vanishes.
+    version: exactly that number (its bundles name it), IntegrityError if another took it."""
     status = "shortfalls" if any(s.shortfalls for s in solutions.values()) else "complete"
     sch = None
     for attempt in range(VERSION_TRIES):
         try:
             with session.begin_nested():
                 sch = Schedule(month=inst.month.label, scope=inst.scope,
-                               version=next_version(session, inst.month.label), status=status,
-                               plan_id=inst.plan_id, **header)
+                               version=version or next_version(session, inst.month.label),
+                               status=status, plan_id=inst.plan_id, **header)
                 session.add(sch)
                 session.flush()
             break
         except IntegrityError:  # another planner took the version; take the next one
-            if attempt == VERSION_TRIES - 1:
+            if version is not None or attempt == VERSION_TRIES - 1:
                 raise
     assert sch is not None
     stations = []
     rows: list[tuple[int, dict, list[dict]]] = []  # (station id, airing row, its item rows)
-    for si in inst.stations:
-        sid = si.station.id
-        kept = _kept(si.problem, solutions[sid], (past or {}).get(sid, ()), inst)
+    for sid, kept in kept_airings(inst, solutions, past).items():
         stations.append({"schedule_id": sch.id, "station_id": sid,
                          "shortfalls": [shortfall_dict(s) for s in solutions[sid].shortfalls],
                          "content_sha256": content_sha256([Fixed(a["date"], a["session"],

@@ -56,10 +56,36 @@ class RenderResult:
     parts_prepared: int = 0  # ready parts encoded this run
     audio_s: float = 0.0  # airtime of all the airings
     wall_s: float = 0.0
+    pending: list[Bundle] = field(default_factory=list)  # a draft's rows, for its caller to add
 
     @property
     def bundles_new(self) -> int:
         return sum(1 for s in self.stations if s.bundle.status in ("new", "adopted"))
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A schedule version not stored yet (a re-plan renders before it stores): its number, its
+    plan, each station's airings (planning/store.py draft_airings: as station_airings reads them
+    once stored) and the header it will be stored with (kind, replan_from, stats), so that it is
+    rendered as the version it becomes: the same past statuses, the same bytes."""
+
+    version: int
+    plan_id: int | None
+    airings: dict[int, list]  # station id -> airings
+    header: dict = field(default_factory=dict)
+    id: None = None  # what a Bundle row of it points at is known once it is stored
+
+    @property
+    def kind(self) -> str:
+        return self.header.get("kind", "replan")
+
+    @property
+    def replan_from(self):
+        return self.header.get("replan_from")
+
+
+DRAFT = 0  # the draft's place among schedule ids, which start at 1
 
 
 @dataclass(frozen=True)
@@ -90,12 +116,15 @@ def _where(station: Station, airing) -> str:
 
 def render_month(settings: Settings, session: Session, month: str | Period, scope: Scope | None = None,
                  *, jobs: int | None = None, progress: Progress | None = None,
-                 station_ids: Sequence[int] | None = None) -> RenderResult:
+                 station_ids: Sequence[int] | None = None, draft: Draft | None = None
+                 ) -> RenderResult:
     """Render the current schedule of every station in scope for the month into its bundle.
     Parts are encoded once (jobs at a time), unique sessions joined once into the cache, bundles
     rewritten only when their content changes. Bundle rows are added together once every zip is
     written (in the caller's transaction), so other writers are not held up meanwhile.
-    station_ids narrows the scope to those stations (a re-plan renders the ones it changed)."""
+    station_ids narrows the scope to those stations (a re-plan renders the ones it changed).
+    With a draft, its stations are rendered from it and nothing is written to the database: the
+    rows are left in result.pending, for the caller to add once it has stored the draft."""
     started = time.monotonic()
     try:
         period = month if isinstance(month, Period) else parse_month(month)
@@ -108,6 +137,8 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
         wanted = set(station_ids)
         stations = [s for s in stations if s.id in wanted]
     current = current_schedule_ids(session, period.label, [s.id for s in stations])
+    if draft is not None:
+        current.update({s.id: DRAFT for s in stations if s.id in draft.airings})
     result.without_schedule = [s.code for s in stations if s.id not in current]
     if not current:
         raise NotFound(M("no schedule for {m} covers {scope}: plan the month first",
@@ -119,7 +150,8 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
     cache.clean()
 
     # --- what every airing needs -------------------------------------------------------------------
-    schedules = {sid: session.get(Schedule, sid) for sid in set(current.values())}
+    schedules = {sid: draft if sid == DRAFT else session.get(Schedule, sid)
+                 for sid in set(current.values())}
     plans = {sid: _plan_of(session, sch, period.start.year) for sid, sch in schedules.items()}
     audio_by_schedule = {sid: audio_settings(session, settings, period.start.year) if plan is None else
                          _with_targets(settings.audio, plan) for sid, plan in plans.items()}
@@ -130,7 +162,8 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
         if st.id not in current:
             continue
         sid = current[st.id]
-        airings = [a for a in station_airings(session, sid, st.id) if a.items]
+        airings = [a for a in (draft.airings[st.id] if sid == DRAFT else
+                               station_airings(session, sid, st.id)) if a.items]
         work.append((st, sid, airings))
         segment_ids.update(i.segment_id for a in airings for i in a.items)
         limits = plans[sid].session if plans[sid] else SessionLimits()
@@ -214,7 +247,8 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
 
     # --- unique sessions ---------------------------------------------------------------------------
     per_station: dict[int, list[AiringAudio]] = defaultdict(list)
-    statuses = past_statuses(session, period, {st.id: sid for st, sid, _ in work})
+    statuses = past_statuses(session, period, {st.id: sid for st, sid, _ in work},
+                             unstored={DRAFT: draft.replan_from} if draft is not None else None)
     unique: dict[str, AudioSession] = {}
     too_long = []
     for st, sid, a, keys, gap_s, audio in plan_of_airing:
@@ -260,8 +294,11 @@ def render_month(settings: Settings, session: Session, month: str | Period, scop
         result.airings += len(per_station[st.id])
         result.audio_s += sum(a.audio.duration_s for a in per_station[st.id])
         tick()
-    session.add_all(rows)
-    session.flush()
+    if draft is None:
+        session.add_all(rows)
+        session.flush()
+    else:
+        result.pending = rows
     result.wall_s = time.monotonic() - started
     log.info("rendered %s for %s: %d airings, %d unique sessions (%d joined now), %d parts encoded",
              period.label, scope, result.airings, result.unique_sessions, result.sessions_rendered,

@@ -32,13 +32,17 @@ def airing_status(item_statuses: Iterable[str]) -> str:
     return "partial"
 
 
-def past_statuses(session: Session, month: Period, schedule_of: Mapping[int, int]
-                  ) -> dict[int, Statuses]:
+def past_statuses(session: Session, month: Period, schedule_of: Mapping[int, int], *,
+                  unstored: Mapping[int, dt.date | None] | None = None) -> dict[int, Statuses]:
     """{station id: {(date, session): status}} of the airings before the replan_from of each
     station's schedule (given per station) when that schedule is a re-plan; none for a plan. The
-    items are those of the version in force on each day, which the re-plan kept as planned."""
+    items are those of the version in force on each day, which the re-plan kept as planned.
+    unstored: {id: replan_from} of versions not stored yet (a re-plan's draft, rendered before it
+    is stored): they get the statuses the stored version will (the days before it are in force of
+    the versions already stored either way)."""
     froms = dict(session.execute(select(Schedule.id, Schedule.replan_from).where(
         Schedule.id.in_(set(schedule_of.values())), Schedule.replan_from.is_not(None))).all())
+    froms.update({k: v for k, v in (unstored or {}).items() if v is not None})
     by_day: dict[dt.date, list[int]] = defaultdict(list)
     for sid, sch in schedule_of.items():
         if sch in froms and froms[sch] > month.start:

@@ -17,7 +17,7 @@ from ..core.scopes import parse_scope
 from ..reports.station_month import schedule_document, station_bundles, station_month
 from ..access.users import can_see
 from .errors import csrf, error_response
-from .common import bearer_grant, db, month_or_404, station_or_404, this_month, who
+from .common import bearer_grant, db, month_or_404, station_or_404, this_month, web_settings, who
 from .jobs import can_manage_job
 from .station import _send_newest
 
@@ -138,7 +138,7 @@ def asrun_post():
 
 @bp.get("/jobs/<int:job_id>")
 def job(job_id: int):
-    found = get_job(db(), job_id)
+    found = get_job(db(), job_id, settings=web_settings())  # a dead job is marked failed here
     if not can_manage_job(found):
         abort(403)
     return jsonify(describe(found, get_lang()))

@@ -11,7 +11,7 @@ from ..core.i18n import get_lang
 from ..core.scopes import parse_scope
 from ..jobs.runner import get_job
 from ..jobs.summary import job_view
-from .common import db, login_required, this_month
+from .common import db, login_required, this_month, web_settings
 
 bp = Blueprint("jobs", __name__)
 
@@ -19,7 +19,7 @@ bp = Blueprint("jobs", __name__)
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def page(job_id: int):
-    found = get_job(db(), job_id)
+    found = get_job(db(), job_id, settings=web_settings())  # a dead job is marked failed here
     if not can_manage_job(found):
         abort(403)
     return render_template("job.html", job=job_view(db(), found, get_lang()), back=_back(found))

@@ -63,7 +63,8 @@ def month(level: str, code: str, month: str):
 
 def _page(planner: Planner, period: Period, *, status: int = 200, error: str | None = None,
           form: dict | None = None, upload: dict | None = None, replan_from: str | None = None):
-    view = planner_month(db(), planner, period, user=g.user, today=local_today(), lang=get_lang())
+    view = planner_month(db(), planner, period, user=g.user, today=local_today(), lang=get_lang(),
+                         web=web_settings())
     return render_template(
         "planner/month.html", m=view, unit=planner, period=period, error=error, form=form or {},
         where={"level": planner.level, "code": planner.code, "month": period.label},

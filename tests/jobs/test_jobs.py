@@ -227,7 +227,8 @@ def test_a_killed_job_process_is_unlocked_and_its_work_undone(url, kinds, tmp_pa
     # its process is gone from this machine: the next claim unlocks it at once
     claim(url, "render", "2024-03", "district:436")
     assert job(url, job_id).status == "failed"
-    assert "tiến trình bị tắt" in job(url, job_id).result["error"]["vi"]
+    # how it ended, from the thread that waited for it, or the claim that found it gone
+    assert job(url, job_id).result["error"]["vi"].startswith("tiến trình của việc ")
     with pytest.raises(ValueError):
         start_process(settings_for(url, tmp_path), "unknown", "2024-03", "district:436")
 

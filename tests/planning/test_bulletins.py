@@ -93,6 +93,12 @@ def test_an_urgent_bulletin_across_a_district_with_full_sessions(runner, tiny, t
     assert firsts == ["bao-so-3"] * 4
     # the station page says a new bundle is there
     assert station_month(session, station, MARCH).new_bundle
+    # the draft re-plan (frozen by session start) rendered what its stored version renders to
+    assert session.get(Schedule, replan.schedule_id).stats["started_before"] == "12:00"
+    zipped = {rel: (out / rel).read_bytes() for _, _, rel, _ in after}
+    assert runner([*audio, "render", "2024-03", "--district", "436"]).exit_code == 0
+    assert bundles(session) == after
+    assert all((out / rel).read_bytes() == data for rel, data in zipped.items())
 
 
 def test_a_bulletin_longer_than_a_session_is_refused(runner, tiny, tmp_path):
