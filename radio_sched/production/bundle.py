@@ -21,6 +21,7 @@ from ..core.config import TEMPLATES_DIR, AudioSettings, Settings
 from ..core.i18n import nfc
 from ..core.models import Bundle, Schedule
 from ..core.periods import Period
+from ..core.text import clean_text
 from . import mp3
 from .catalogue import slugify
 from .probe import clock
@@ -131,8 +132,8 @@ def _names(airings: list[AiringAudio]) -> list[str]:
 
 def _title(station: StationInfo, a: AiringAudio, lang: str) -> str:
     if lang == "vi":
-        return nfc(f"Chuyên mục CCHC – {a.session} {a.date:%d/%m/%Y} – {station.name}")
-    return nfc(f"CCHC column – {a.session} {a.date.isoformat()} – {station.name}")
+        return clean_text(f"Chuyên mục CCHC – {a.session} {a.date:%d/%m/%Y} – {station.name}")
+    return clean_text(f"CCHC column – {a.session} {a.date.isoformat()} – {station.name}")
 
 
 def _entries(station: StationInfo, month: Period, airings: list[AiringAudio], audio: AudioSettings,

@@ -12,6 +12,7 @@ from .audit import COLUMNS, EXTRA_COLUMNS, AuditResult, AuditRow
 from .audit_chart import coverage_chart, pct
 from ..core.csvio import safe_cell, write_csv
 from ..core.i18n import get_lang, tr, using_lang
+from ..core.text import for_xlsx
 
 TEMPLATES = TEMPLATES_DIR / "audit"
 FORMATS = ("html", "csv", "xlsx")
@@ -105,6 +106,11 @@ def _stations_short(result: AuditResult, short: list[AuditRow]) -> list[dict]:
     return list(by.values())
 
 
+def _cell(value):
+    """A cell neither a formula (safe_cell) nor a character openpyxl refuses (for_xlsx)."""
+    return for_xlsx(safe_cell(value))
+
+
 def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None = None) -> bytes:
     """A workbook: the summary per rule and district, every station, and every row of the CSV."""
     from openpyxl import Workbook
@@ -120,13 +126,13 @@ def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None
         bold = Font(bold=True)
 
         def sheet(ws, header, rows, widths, percent=()):
-            ws.append([safe_cell(h) for h in header])
+            ws.append([_cell(h) for h in header])
             for c in ws[ws.max_row]:
                 c.font = bold
                 c.alignment = Alignment(wrap_text=True, vertical="top")
             first = ws.max_row
             for row in rows:
-                ws.append([safe_cell(v) for v in row])
+                ws.append([_cell(v) for v in row])
             for col in percent:
                 for (cell,) in ws.iter_rows(min_row=first + 1, min_col=col, max_col=col):
                     cell.number_format = "0.0%"
@@ -137,8 +143,8 @@ def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None
 
         ws = wb.active
         ws.title = tr("Summary", "Tổng hợp")
-        ws.append([safe_cell(f"{(result.plan.issuer or '').upper()}")])
-        ws.append([safe_cell(tr("Coverage of the CCHC column, {p}", "Kết quả phát chuyên mục CCHC {p}",
+        ws.append([_cell(f"{(result.plan.issuer or '').upper()}")])
+        ws.append([_cell(tr("Coverage of the CCHC column, {p}", "Kết quả phát chuyên mục CCHC {p}",
                                 p=period_phrase(result.period.label)))])
         ws["A1"].font = ws["A2"].font = bold
         ws.append([])

@@ -17,7 +17,7 @@ from ..reports.station_month import latest_bundle, reason_text, station_bundles,
 from ..access.tokens import create_token, get_token, list_tokens, resolve_token, revoke_token
 from ..access.users import can_issue_links, can_see
 from .common import (
-    db, landing_month, login_required, month_or_404, settings, station_or_404, this_month,
+    db, is_code, landing_month, login_required, month_or_404, settings, station_or_404, this_month,
     web_settings, who
 )
 from .downloads import send_bundle
@@ -30,7 +30,7 @@ bp = Blueprint("station", __name__)
 @bp.get("/station/<code>/")
 @login_required
 def current(code: str):
-    month = landing_month("commune", code) if code.isdigit() and len(code) <= 12 else this_month()
+    month = landing_month("commune", code) if is_code(code) else this_month()
     station_or_404(code, month)
     return redirect(url_for("station.page", code=code, month=month.label))
 
