@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .asrun import station_reports
-from ..core.models import Airing, AsRun, Bundle, Schedule, ScheduleStation, Station
+from .asrun import report_history, station_reports
+from ..core.models import Airing, AsRun, AsRunHistory, Bundle, Schedule, ScheduleStation, Station
 from ..core.periods import Period
 from ..planning.schedules import current_schedule_ids, station_airings
 
@@ -37,10 +37,28 @@ class StationMonth:
     weeks: list[list[Day]]
     reports: dict[tuple[dt.date, str], list[AsRun]]  # (date, session) -> reports, session first
     bundle: Bundle | None
+    history: dict[int, list[AsRunHistory]] = field(default_factory=dict)  # as-run id -> replaced
 
     @property
     def items(self) -> int:
         return sum(len(a.items) for a in self.airings)
+
+    def whole(self, airing: Airing) -> AsRun | None:
+        """The stored report of the whole session, if any (what its form starts from)."""
+        return next((r for r in self.reports.get((airing.date, airing.session), ())
+                     if not r.segment), None)
+
+
+def local_stamp(when: dt.datetime | None) -> str:
+    """A stored UTC time as the stations' clock reads it (Vietnam, UTC+7), dd/mm/yyyy HH:MM."""
+    if when is None:
+        return ""
+    return (when + dt.timedelta(hours=7)).strftime("%d/%m/%Y %H:%M")
+
+
+def anchor(airing: Airing) -> str:
+    """The id of a session's row on the station page (the form comes back to it after a save)."""
+    return f"r-{airing.date.isoformat()}-{airing.start.replace(':', '')}"
 
 
 def station_month(session: Session, station: Station, month: Period) -> StationMonth:
@@ -61,8 +79,9 @@ def station_month(session: Session, station: Station, month: Period) -> StationM
     reports: dict[tuple[dt.date, str], list[AsRun]] = {}
     for r in station_reports(session, station, month.start, month.end):
         reports.setdefault((r.date, r.session), []).append(r)
+    ids = [r.id for rs in reports.values() for r in rs]
     return StationMonth(station, month, schedule, shortfalls, airings, weeks, reports,
-                        latest_bundle(session, station.id, month.label))
+                        latest_bundle(session, station.id, month.label), report_history(session, ids))
 
 
 def latest_bundle(session: Session, station_id: int, month: str) -> Bundle | None:
