@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.config import local_today
@@ -259,6 +259,31 @@ def report_history(session: Session, asrun_ids: Iterable[int]) -> dict[int, list
                 ids[n:n + 500])).order_by(AsRunHistory.replaced_at.desc(), AsRunHistory.id.desc())):
             out[h.asrun_id].append(h)
     return dict(out)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """How much of a period stations have already reported on."""
+
+    reports: int
+    stations: int
+    last_day: dt.date | None
+
+
+def reported_between(session: Session, station_ids: list[int], start: dt.date, end: dt.date
+                     ) -> Reported:
+    """The reports stored for those stations between two days: how many, at how many stations,
+    and the last day any of them reported."""
+    reports = stations = 0
+    last: dt.date | None = None
+    for n in range(0, len(station_ids), 500):
+        count, distinct, newest = session.execute(
+            select(func.count(AsRun.id), func.count(AsRun.station_id.distinct()), func.max(AsRun.date))
+            .where(AsRun.station_id.in_(station_ids[n:n + 500]), AsRun.date >= start,
+                   AsRun.date <= end)).one()
+        reports, stations = reports + count, stations + distinct
+        last = max(d for d in (last, newest) if d is not None) if (last or newest) else None
+    return Reported(reports, stations, last)
 
 
 def station_reports(session: Session, station: Station, start: dt.date, end: dt.date) -> list[AsRun]:
