@@ -115,9 +115,14 @@ _SMALL_BODIES = {"station.asrun": "max_asrun_kb", "station.link_asrun": "max_asr
 
 
 def _cap_body() -> None:
+    web = common.web_settings()
     setting = _SMALL_BODIES.get(request.endpoint or "")
     if setting:
-        request.max_content_length = getattr(common.web_settings(), setting) * 1024
+        request.max_content_length = getattr(web, setting) * 1024
+    elif request.mimetype != "multipart/form-data":
+        # no file can be in it, only fields: werkzeug reads a url-encoded body whole, so
+        # MAX_FORM_MEMORY_SIZE (per multipart field) would not hold it
+        request.max_content_length = web.max_form_kb * 1024
 
 
 def _before() -> None:
