@@ -14,6 +14,9 @@ def test_users_add_list_disable(runner, tiny, db_url):
     assert r.exit_code == 0, r.output
     assert "Đã thêm tài khoản trung tâm huyện 'huongson' cho district:440." in r.output
     r = runner(["users", "add", "so", "--role", "department"], input="12345678\n12345678\n")
+    assert r.exit_code == 1 and "mật khẩu này thuộc loại phổ biến nhất" in r.output
+    r = runner(["users", "add", "so", "--role", "department"],
+               input="ba con mèo nhỏ\nba con mèo nhỏ\n")
     assert r.exit_code == 0, r.output
     r = runner(["--lang", "en", "users", "list", "--format", "csv"])
     lines = r.output.strip().splitlines()

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound
-from ..core.i18n import M, nfc
+from ..core.i18n import M
+from ..core.text import clean_text
 from ..core.models import DownloadToken, Station
 from .users import StationPass
 
@@ -28,7 +29,7 @@ def create_token(session: Session, station: Station, label: str = "") -> tuple[D
     """A new link for a station; the token is returned once and never stored."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     row = DownloadToken(station_id=station.id, token_sha256=_digest(token),
-                        label=nfc(label.strip())[:200])
+                        label=clean_text(label)[:200])
     session.add(row)
     session.flush()
     return row, token

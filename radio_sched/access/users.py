@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from ..core.errors import Conflict, NotFound, UserError
 from ..core.i18n import M, nfc
 from ..core.models import Station, User
 from ..core.scopes import Scope, ScopeError, parse_scope
+from .passwords import check_password
 
 # Each role works at one level of scope: the Department over a province, a district culture
 # center over its district's communes, a station operator over its own commune.
@@ -66,10 +68,10 @@ def can_manage(who: User | StationPass | None, target: Scope, *,
     return target.level == "district" and target == mine
 
 
-def hash_password(password: str, settings: WebSettings = WebSettings()) -> str:
-    if len(password) < settings.min_password_len:
-        raise UserError(M("the password must have at least {n} characters",
-                          "mật khẩu phải có ít nhất {n} ký tự", n=settings.min_password_len))
+def hash_password(password: str, settings: WebSettings = WebSettings(), *,
+                  username: str = "") -> str:
+    """The stored hash of an acceptable password (passwords.check_password says what is not)."""
+    check_password(password, username, settings)
     return generate_password_hash(password)
 
 
@@ -104,7 +106,7 @@ def add_user(session: Session, username: str, password: str, role: str, scope: s
         raise Conflict(M("the user name '{u}' is taken", "tên đăng nhập '{u}' đã có người dùng",
                          u=username))
     user = User(username=username, display_name=nfc(display_name.strip())[:200],
-                password_hash=hash_password(password, settings), role=role, scope=str(resolved),
+                password_hash=hash_password(password, settings, username=username), role=role, scope=str(resolved),
                 active=True)
     session.add(user)
     session.flush()
@@ -126,6 +128,7 @@ def set_active(session: Session, username: str, active: bool) -> User:
     """Disable (or enable again) an account; a disabled user's open sessions stop working at once."""
     user = get_user(session, username)
     user.active = active
+    end_sessions(user)
     session.flush()
     return user
 
@@ -134,9 +137,16 @@ def set_password(session: Session, username: str, password: str,
                  settings: WebSettings = WebSettings()) -> User:
     """A new password; sessions signed in with the old one end (see session_stamp)."""
     user = get_user(session, username)
-    user.password_hash = hash_password(password, settings)
+    user.password_hash = hash_password(password, settings, username=user.username)
+    end_sessions(user)
     session.flush()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session signed in as this user ends (on every device) at its next request: the
+    generation in their cookies no longer matches (see session_stamp). The caller commits."""
+    user.session_gen = (user.session_gen or 0) + 1
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -151,10 +161,9 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def session_stamp(user: User) -> str:
-    """A short value kept in the signed cookie: it changes with the password, ending old sessions."""
-    import hashlib
-
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    """A short value kept in the signed cookie and checked on every request: it changes with the
+    password and the session generation (sign-out, disabling), ending the sessions before."""
+    return hashlib.sha256(f"{user.password_hash}|{user.session_gen or 0}".encode()).hexdigest()[:16]
 
 
 def scope_or_error(text: str) -> Scope:

@@ -30,9 +30,9 @@ def import_cmd(app: AppContext, file, encoding) -> None:
     """
     with app.session() as session:
         res = import_asrun(session, file, encoding=encoding, reported_by=_who())
-    click.echo(tr("Recorded {n} report(s): {a} new, {r} replacing earlier ones.",
-                  "Đã ghi {n} báo cáo: {a} mới, {r} thay cho báo cáo trước.", n=res.total,
-                  a=res.added, r=res.replaced))
+    click.echo(tr("Recorded {n} report(s): {a} new, {r} replacing earlier ones, {u} as before.",
+                  "Đã ghi {n} báo cáo: {a} mới, {r} thay cho báo cáo trước, {u} như cũ.",
+                  n=res.total, a=res.added, r=res.replaced, u=res.unchanged))
     names = {"aired": tr("aired", "đã phát"), "missed": tr("missed", "không phát"),
              "partial": tr("partial", "phát không trọn")}
     click.echo("  " + ", ".join(f"{names[k]} {res.statuses[k]}" for k in names if k in res.statuses))

@@ -11,7 +11,9 @@ from ..reports.audit_chart import pct
 from ..core.errors import UserError
 from ..core.i18n import tr
 from ..core.periods import PeriodError, parse_date
-from .common import AppContext, chosen_scope, pass_app, period_arg, progress_callback, scope_option
+from .common import (
+    AppContext, chosen_scope, echo_text, pass_app, period_arg, progress_callback, scope_option
+)
 
 
 @click.command("audit")
@@ -40,7 +42,7 @@ def audit_cmd(app: AppContext, period, scope_text, district_code, station_code, 
         result = audit(session, p, scope, progress=progress_callback(tr("Auditing", "Đang tổng hợp")))
     data = render(result, fmt, day=day)
     if not output:
-        click.echo(data, nl=False)  # bytes go to the binary stream as they are
+        echo_text(data.decode("utf-8"))  # csv or html: text, its control characters escaped
         return
     write_atomic(output, data)
     prov = result.province

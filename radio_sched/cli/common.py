@@ -19,6 +19,7 @@ from ..core.db import require_current, session_scope
 from ..core.errors import UserError
 from ..core.periods import Period, PeriodError, parse_month, parse_period
 from ..core.scopes import Scope
+from ..core.text import for_terminal
 
 T = TypeVar("T")
 
@@ -80,6 +81,12 @@ def _width(text: str) -> int:
                for ch in text)
 
 
+def echo_text(text: str) -> None:
+    """Stored text printed with its control characters escaped: an ESC sequence kept in a reason
+    must never reach the operator's terminal (files written with -o keep the exact bytes)."""
+    click.echo(for_terminal(text), nl=False)
+
+
 def emit(rows: Sequence[Sequence[Any]], header: Sequence[str], fmt: str = "table",
          keys: Sequence[str] | None = None) -> None:
     """Print rows as an aligned table, CSV, or JSON objects (keyed by `keys`, else the header)."""
@@ -95,9 +102,10 @@ def emit(rows: Sequence[Sequence[Any]], header: Sequence[str], fmt: str = "table
         w = csv.writer(out, lineterminator="\n")
         w.writerow(keys or header)
         w.writerows([safe_cell(c) for c in r] for r in rows)
-        click.echo(out.getvalue(), nl=False)
+        echo_text(out.getvalue())
         return
-    cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in r] for r in rows]
+    cells = [[for_terminal(c) for c in header]] + [
+        ["" if c is None else for_terminal(c) for c in r] for r in rows]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(header))]
     for n, r in enumerate(cells):
         click.echo("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip())

@@ -67,7 +67,10 @@ class WebSettings:
     """Defaults of the web app and its background jobs (environment variables override some)."""
 
     max_upload_mb: int = 512  # an hour of stereo WAV is ~600 MB; MP3 originals are far smaller
-    max_form_kb: int = 512  # as-run CSV uploads and ordinary forms
+    max_form_kb: int = 512  # the text fields of any form (MAX_FORM_MEMORY_SIZE)
+    max_asrun_kb: int = 1024  # a whole as-run request: form, CSV file or API body
+    max_asrun_rows: int = 5000  # reports in one as-run request (a district's month is ~3000)
+    max_login_kb: int = 16
     max_upload_files: int = 100  # audio files in one segment upload
     session_hours: int = 12
     min_password_len: int = 8
@@ -76,7 +79,8 @@ class WebSettings:
     job_progress_every_s: float = 0.5  # at most this often a job writes its progress
     download_max_age_s: int = 0  # bundles change by version; browsers revalidate with the ETag
     login_failures_per_account: int = 5  # failed sign-ins for one account from one address ...
-    login_failures_per_address: int = 30  # ... or from one address for any account ...
+    login_failures_per_user: int = 50  # ... or for one account from any address ...
+    login_failures_per_address: int = 300  # ... or from one address (a 4G carrier's NAT) ...
     login_window_s: int = 900  # ... within this window, then sign-in waits (HTTP 429)
 
 

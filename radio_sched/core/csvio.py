@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 
 from .errors import InputError, InputErrors
 from .i18n import M, nfc
+from .text import clean_text
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 
@@ -107,9 +108,10 @@ def _line_of(data: bytes, offset: int) -> int:
 
 def read_rows(source: str | Path | bytes, required: Iterable[str],
               *, name: str | None = None, encoding: str | None = None,
-              errors: "RowErrors | None" = None) -> list[Row]:
+              errors: "RowErrors | None" = None, max_rows: int | None = None) -> list[Row]:
     """The data rows of a CSV file with the given columns. Lines of the wrong shape are added to
-    `errors` when given (so that the caller reports them with its own), else raised at once."""
+    `errors` when given (so that the caller reports them with its own), else raised at once.
+    Past `max_rows` data rows the file is refused without reading further."""
     if isinstance(source, bytes):
         data, name = source, name or "<upload>"
     else:
@@ -125,7 +127,13 @@ def read_rows(source: str | Path | bytes, required: Iterable[str],
                                                  "không đọc được tệp: {err}", err=exc.strerror))
     text = decode(data, name, encoding)
     collected: list[InputError] = []
-    rows = list(_rows(text, name, list(required), collected))
+    rows = []
+    for row in _rows(text, name, list(required), collected):
+        if max_rows is not None and len(rows) >= max_rows:
+            raise InputError(name, row.line, None, M(
+                "more than {n} rows; send the file in parts", "nhiều hơn {n} dòng; hãy chia tệp ra",
+                n=max_rows))
+        rows.append(row)
     if collected:
         if errors is None:
             raise InputErrors(name, collected)
@@ -155,7 +163,7 @@ def _rows(text: str, name: str, required: list[str], errors: list[InputError]) -
                     "{got} fields, expected {want} ({cols})", "có {got} trường, cần {want} ({cols})",
                     got=len(record), want=len(header), cols=",".join(header))))
                 continue
-            yield Row(line, {h: c.strip() for h, c in zip(header, record) if h})
+            yield Row(line, {h: clean_text(c) for h, c in zip(header, record) if h})
     except csv.Error as exc:
         errors.append(InputError(name, reader.line_num, None, M(
             "the CSV is malformed: {err}", "CSV sai định dạng: {err}", err=str(exc))))

@@ -20,6 +20,9 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .text import clean_text
 
 # Open validity is stored as these sentinels, not NULL, so that unique keys and comparisons work the
 # same on SQLite and PostgreSQL.
@@ -33,6 +36,17 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class Line(TypeDecorator):
+    """A one-line text column: every value stored goes through clean_text (no control or
+    direction marks, NFC), whichever importer, form, API or command wrote it."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return clean_text(value) if isinstance(value, str) else value
 
 
 class Base(DeclarativeBase):
@@ -53,16 +67,16 @@ class Unit(Base):
     __table_args__ = (UniqueConstraint("level", "code", "valid_from"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    level: Mapped[str] = mapped_column(String(10))  # province | district | commune
-    code: Mapped[str] = mapped_column(String(12), index=True)  # General Statistics Office code
-    name: Mapped[str] = mapped_column(String(200))
-    unit_type: Mapped[str] = mapped_column(String(40), default="")  # tỉnh, huyện, xã, phường...
+    level: Mapped[str] = mapped_column(Line(10))  # province | district | commune
+    code: Mapped[str] = mapped_column(Line(12), index=True)  # General Statistics Office code
+    name: Mapped[str] = mapped_column(Line(200))
+    unit_type: Mapped[str] = mapped_column(Line(40), default="")  # tỉnh, huyện, xã, phường...
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    province_code: Mapped[str] = mapped_column(String(12), index=True)
-    district_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    province_code: Mapped[str] = mapped_column(Line(12), index=True)
+    district_code: Mapped[str | None] = mapped_column(Line(12), index=True)
     valid_from: Mapped[dt.date] = mapped_column(Date, default=BEGINNING)
     valid_until: Mapped[dt.date] = mapped_column(Date, default=END_OF_TIME)
-    source: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Line(200), default="")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
@@ -73,12 +87,12 @@ class Station(Base):
     __tablename__ = "stations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(12), index=True)  # the commune's GSO code by default
-    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(Line(12), index=True)  # the commune's GSO code by default
+    name: Mapped[str] = mapped_column(Line(200))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
-    province_code: Mapped[str] = mapped_column(String(12), index=True)
-    district_code: Mapped[str | None] = mapped_column(String(12), index=True)
-    kind: Mapped[str] = mapped_column(String(10), default="wired")  # wired | fm | ip
+    province_code: Mapped[str] = mapped_column(Line(12), index=True)
+    district_code: Mapped[str | None] = mapped_column(Line(12), index=True)
+    kind: Mapped[str] = mapped_column(Line(10), default="wired")  # wired | fm | ip
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     valid_from: Mapped[dt.date] = mapped_column(Date, default=BEGINNING)
     valid_until: Mapped[dt.date] = mapped_column(Date, default=END_OF_TIME)
@@ -93,10 +107,10 @@ class SessionTemplate(Base):
     __table_args__ = (UniqueConstraint("scope", "session"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(40), index=True)
-    session: Mapped[str] = mapped_column(String(40))
-    start: Mapped[str] = mapped_column(String(5))  # HH:MM
-    weekdays: Mapped[str] = mapped_column(String(40))  # as written: daily, mon-sat, mon,wed,fri
+    scope: Mapped[str] = mapped_column(Line(40), index=True)
+    session: Mapped[str] = mapped_column(Line(40))
+    start: Mapped[str] = mapped_column(Line(5))  # HH:MM
+    weekdays: Mapped[str] = mapped_column(Line(40))  # as written: daily, mon-sat, mon,wed,fri
     weekday_mask: Mapped[int] = mapped_column(Integer)  # bit 0 = Monday
     capacity_s: Mapped[int] = mapped_column(Integer)
 
@@ -108,12 +122,12 @@ class Blackout(Base):
     __table_args__ = (UniqueConstraint("scope", "date_from", "date_to", "session"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(40), index=True)
+    scope: Mapped[str] = mapped_column(Line(40), index=True)
     date_from: Mapped[dt.date] = mapped_column(Date)
     date_to: Mapped[dt.date] = mapped_column(Date)
-    session: Mapped[str] = mapped_column(String(40), default="")  # "" = every session
-    reason: Mapped[str] = mapped_column(String(300), default="")
-    source: Mapped[str] = mapped_column(String(40), default="csv")  # csv | holidays | web
+    session: Mapped[str] = mapped_column(Line(40), default="")  # "" = every session
+    reason: Mapped[str] = mapped_column(Line(300), default="")
+    source: Mapped[str] = mapped_column(Line(40), default="csv")  # csv | holidays | web
 
 
 class Segment(Base):
@@ -122,23 +136,23 @@ class Segment(Base):
     __tablename__ = "segments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(120), unique=True)  # the segment id users and rules name
-    sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the original file
-    title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(40), index=True)
-    scope: Mapped[str] = mapped_column(String(40), index=True)
+    slug: Mapped[str] = mapped_column(Line(120), unique=True)  # the segment id users and rules name
+    sha256: Mapped[str] = mapped_column(Line(64), index=True)  # of the original file
+    title: Mapped[str] = mapped_column(Line(300))
+    kind: Mapped[str] = mapped_column(Line(40), index=True)
+    scope: Mapped[str] = mapped_column(Line(40), index=True)
     valid_from: Mapped[dt.date] = mapped_column(Date, default=BEGINNING)
     valid_until: Mapped[dt.date] = mapped_column(Date, default=END_OF_TIME)
-    topics: Mapped[str] = mapped_column(String(500), default="")  # ';'-separated
-    language: Mapped[str] = mapped_column(String(10), default="vi")
-    producer: Mapped[str] = mapped_column(String(200), default="")
-    original_name: Mapped[str] = mapped_column(String(300), default="")
+    topics: Mapped[str] = mapped_column(Line(500), default="")  # ';'-separated
+    language: Mapped[str] = mapped_column(Line(10), default="vi")
+    producer: Mapped[str] = mapped_column(Line(200), default="")
+    original_name: Mapped[str] = mapped_column(Line(300), default="")
     original_duration_s: Mapped[float] = mapped_column(Float, default=0.0)
     duration_s: Mapped[float] = mapped_column(Float, default=0.0)  # of the ready version
-    ready_sha256: Mapped[str | None] = mapped_column(String(64))
+    ready_sha256: Mapped[str | None] = mapped_column(Line(64))
     loudness_lufs: Mapped[float | None] = mapped_column(Float)  # measured on the original
-    status: Mapped[str] = mapped_column(String(12), default="approved")  # pending|approved|rejected
-    approved_by: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(Line(12), default="approved")  # pending|approved|rejected
+    approved_by: Mapped[str | None] = mapped_column(Line(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     withdrawn_from: Mapped[dt.date | None] = mapped_column(Date)  # airs no more from this day
     review_note: Mapped[str] = mapped_column(String(300), default="")  # why it was refused
@@ -161,10 +175,10 @@ class Plan(Base):
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Line(300))
     year: Mapped[int] = mapped_column(Integer, index=True)
     source_text: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(Line(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
@@ -180,10 +194,10 @@ class Rule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    rule_id: Mapped[str] = mapped_column(String(80))
-    title: Mapped[str] = mapped_column(String(300), default="")
-    kind: Mapped[str] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(200), default="")
+    rule_id: Mapped[str] = mapped_column(Line(80))
+    title: Mapped[str] = mapped_column(Line(300), default="")
+    kind: Mapped[str] = mapped_column(Line(40))
+    source: Mapped[str] = mapped_column(Line(200), default="")
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     plan: Mapped[Plan] = relationship(back_populates="rules")
@@ -196,15 +210,15 @@ class Schedule(Base):
     __table_args__ = (UniqueConstraint("month", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
-    scope: Mapped[str] = mapped_column(String(40))
+    month: Mapped[str] = mapped_column(Line(7), index=True)  # YYYY-MM
+    scope: Mapped[str] = mapped_column(Line(40))
     version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(12))  # complete | shortfalls
-    kind: Mapped[str] = mapped_column(String(10), default="plan")  # plan | replan
+    status: Mapped[str] = mapped_column(Line(12))  # complete | shortfalls
+    kind: Mapped[str] = mapped_column(Line(10), default="plan")  # plan | replan
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("schedules.id"))
     replan_from: Mapped[dt.date | None] = mapped_column(Date)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
-    solver_status: Mapped[str] = mapped_column(String(20), default="")
+    solver_status: Mapped[str] = mapped_column(Line(20), default="")
     objective: Mapped[float | None] = mapped_column(Float)
     bound: Mapped[float | None] = mapped_column(Float)
     wall_s: Mapped[float | None] = mapped_column(Float)
@@ -212,7 +226,7 @@ class Schedule(Base):
     workers: Mapped[int | None] = mapped_column(Integer)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
-    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_by: Mapped[str | None] = mapped_column(Line(80))
 
     stations: Mapped[list[ScheduleStation]] = relationship(back_populates="schedule",
                                                            cascade="all, delete-orphan")
@@ -227,7 +241,7 @@ class ScheduleStation(Base):
                                              primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), primary_key=True, index=True)
     shortfalls: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    content_sha256: Mapped[str | None] = mapped_column(String(64))  # of its airings, to see changes
+    content_sha256: Mapped[str | None] = mapped_column(Line(64))  # of its airings, to see changes
 
     schedule: Mapped[Schedule] = relationship(back_populates="stations")
     station: Mapped[Station] = relationship()
@@ -246,8 +260,8 @@ class Airing(Base):
     schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"))
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
     date: Mapped[dt.date] = mapped_column(Date)
-    session: Mapped[str] = mapped_column(String(40))
-    start: Mapped[str] = mapped_column(String(5))
+    session: Mapped[str] = mapped_column(Line(40))
+    start: Mapped[str] = mapped_column(Line(5))
     capacity_s: Mapped[int] = mapped_column(Integer)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -266,7 +280,7 @@ class AiringItem(Base):
     airing_id: Mapped[int] = mapped_column(ForeignKey("airings.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(Line(40))
     duration_s: Mapped[float] = mapped_column(Float)
     # False for a past item that a re-plan kept as planned but did not count as broadcast (it was
     # reported missed, cut short or not confirmed when the version was made): the validator and the
@@ -286,12 +300,12 @@ class AsRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
-    session: Mapped[str] = mapped_column(String(40))
-    segment: Mapped[str] = mapped_column(String(120), default="")  # segment slug; "" = whole session
-    status: Mapped[str] = mapped_column(String(10))  # aired | missed | partial
-    reason: Mapped[str] = mapped_column(String(300), default="")
-    source: Mapped[str] = mapped_column(String(20), default="csv")  # csv | web | api
-    reported_by: Mapped[str | None] = mapped_column(String(80))
+    session: Mapped[str] = mapped_column(Line(40))
+    segment: Mapped[str] = mapped_column(Line(120), default="")  # segment slug; "" = whole session
+    status: Mapped[str] = mapped_column(Line(10))  # aired | missed | partial
+    reason: Mapped[str] = mapped_column(Line(300), default="")
+    source: Mapped[str] = mapped_column(Line(20), default="csv")  # csv | web | api
+    reported_by: Mapped[str | None] = mapped_column(Line(80))
     reported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
@@ -303,11 +317,11 @@ class Bundle(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
-    month: Mapped[str] = mapped_column(String(7), index=True)
+    month: Mapped[str] = mapped_column(Line(7), index=True)
     version: Mapped[int] = mapped_column(Integer)
     schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id"))
-    path: Mapped[str] = mapped_column(String(500))  # relative to the schedules root
-    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Line(500))  # relative to the schedules root
+    sha256: Mapped[str] = mapped_column(Line(64))
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
@@ -318,13 +332,44 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200), default="")
-    password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(12))  # department | district | station
-    scope: Mapped[str] = mapped_column(String(40))  # province | district:<code> | commune:<code>
+    username: Mapped[str] = mapped_column(Line(80), unique=True)
+    display_name: Mapped[str] = mapped_column(Line(200), default="")
+    password_hash: Mapped[str] = mapped_column(Line(300))
+    role: Mapped[str] = mapped_column(Line(12))  # department | district | station
+    scope: Mapped[str] = mapped_column(Line(40))  # province | district:<code> | commune:<code>
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    # Kept in the signed cookie and checked on every request: signing out, a new password or
+    # disabling the account adds one, and every cookie issued before stops working.
+    session_gen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AsRunHistory(Base):
+    """A report as it stood before another replaced it: who said what, when, and who replaced it."""
+
+    __tablename__ = "asrun_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asrun_id: Mapped[int] = mapped_column(ForeignKey("asrun.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(Line(10))
+    reason: Mapped[str] = mapped_column(Line(300), default="")
+    source: Mapped[str] = mapped_column(Line(20))
+    reported_by: Mapped[str | None] = mapped_column(Line(80))
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    replaced_by: Mapped[str | None] = mapped_column(Line(80))
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class LoginFailure(Base):
+    """One failed sign-in under one throttle key (a digest of account and/or address), kept in the
+    database so that every web worker counts the same failures and a restart forgets none."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key_sha256", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_sha256: Mapped[str] = mapped_column(Line(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
 class DownloadToken(Base):
@@ -334,8 +379,8 @@ class DownloadToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
-    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # the token itself is not kept
-    label: Mapped[str] = mapped_column(String(200), default="")
+    token_sha256: Mapped[str] = mapped_column(Line(64), unique=True)  # the token itself is not kept
+    label: Mapped[str] = mapped_column(Line(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
@@ -346,18 +391,18 @@ class Job(Base):
     __tablename__ = "jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # plan | render | replan | import
-    month: Mapped[str | None] = mapped_column(String(7))
-    scope: Mapped[str] = mapped_column(String(40), default="province")
-    lock_key: Mapped[str | None] = mapped_column(String(120), unique=True)  # NULL once finished
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued|running|done|failed
+    kind: Mapped[str] = mapped_column(Line(20))  # plan | render | replan | import
+    month: Mapped[str | None] = mapped_column(Line(7))
+    scope: Mapped[str] = mapped_column(Line(40), default="province")
+    lock_key: Mapped[str | None] = mapped_column(Line(120), unique=True)  # NULL once finished
+    status: Mapped[str] = mapped_column(Line(10), default="queued")  # queued|running|done|failed
     progress: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     pid: Mapped[int | None] = mapped_column(Integer)
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_by: Mapped[str | None] = mapped_column(Line(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
@@ -365,6 +410,6 @@ class Job(Base):
 __all__ = [
     "BEGINNING", "END_OF_TIME", "Base", "Unit", "Station", "SessionTemplate", "Blackout", "Segment",
     "KindApproval",
-    "Plan", "Rule", "Schedule", "ScheduleStation", "Airing", "AiringItem", "AsRun", "Bundle", "User",
-    "DownloadToken", "Job",
+    "Plan", "Rule", "Schedule", "ScheduleStation", "Airing", "AiringItem", "AsRun", "AsRunHistory", "Bundle",
+    "User", "LoginFailure", "DownloadToken", "Job",
 ]

@@ -44,15 +44,22 @@ def month(year: int, mon: int) -> Period:
     return Period(dt.date(year, mon, 1), dt.date(year, mon, last), f"{year:04d}-{mon:02d}")
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
-_HALF = re.compile(r"^(\d{4})-[Hh]([12])$")
-_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$", re.ASCII)
+_HALF = re.compile(r"^(\d{4})-[Hh]([12])$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+URL_YEARS = range(2000, 2100)  # the years a page address may name (9999 is END_OF_TIME's)
+
+
+def in_url_years(period: Period) -> bool:
+    """Whether a page may be asked for this period: 2000-2099, so that a neighbour month or a
+    year's sentinel never reaches a date the calendar cannot hold."""
+    return period.start.year in URL_YEARS and period.end.year in URL_YEARS
 
 
 def parse_month(text: str) -> Period:
     m = _MONTH.match((text or "").strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
         raise PeriodError(M("'{t}' is not a month; expected YYYY-MM, e.g. 2024-03",
                             "'{t}' không phải tháng; cần dạng YYYY-MM, ví dụ 2024-03", t=text))
     return month(int(m.group(1)), int(m.group(2)))
@@ -61,13 +68,13 @@ def parse_month(text: str) -> Period:
 def parse_period(text: str) -> Period:
     """A month (2024-03), quarter (2024-Q1), half-year (2024-H1) or year (2024)."""
     t = (text or "").strip()
-    if m := _QUARTER.match(t):
+    if (m := _QUARTER.match(t)) and int(m.group(1)) >= 1:
         y, q = int(m.group(1)), int(m.group(2))
         return Period(month(y, 3 * q - 2).start, month(y, 3 * q).end, f"{y}-Q{q}")
-    if m := _HALF.match(t):
+    if (m := _HALF.match(t)) and int(m.group(1)) >= 1:
         y, h = int(m.group(1)), int(m.group(2))
         return Period(month(y, 6 * h - 5).start, month(y, 6 * h).end, f"{y}-H{h}")
-    if m := _YEAR.match(t):
+    if (m := _YEAR.match(t)) and int(m.group(1)) >= 1:
         y = int(m.group(1))
         return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}")
     try:
@@ -131,8 +138,8 @@ def calendar_period(kind: str, day: dt.date) -> Period:
                         "'{k}' không phải loại kỳ; cần week, month, quarter hoặc year", k=kind))
 
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 def parse_date(text: str) -> dt.date:

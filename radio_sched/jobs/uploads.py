@@ -10,18 +10,18 @@ from werkzeug.datastructures import FileStorage
 
 from ..core.config import Settings, WebSettings
 from ..core.errors import UserError
-from ..core.i18n import M, nfc
+from ..core.i18n import M
+from ..core.text import clean_text
 from .kinds import new_upload_folder
 
 _EXT = re.compile(r"^[a-z0-9]{1,8}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def client_name(storage: FileStorage) -> str:
     """The file's name as the user sees it: no folders (some browsers send a whole Windows path),
     no control characters, NFC. Only ever shown or stored as text, never used as a path."""
     name = (storage.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return nfc(_CONTROL.sub("", name)).strip()[:200]
+    return clean_text(name)[:200]
 
 
 def save_upload(settings: Settings, audio: list[FileStorage], manifest: FileStorage | None,

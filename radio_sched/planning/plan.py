@@ -14,10 +14,11 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.errors import NotFound
+from ..core.errors import Conflict, NotFound
 from ..core.i18n import M, get_lang
 from ..core.models import Schedule, ScheduleStation
 from ..core.periods import Period
+from ..reports.asrun import reported_between
 from ..core.progress import Stages
 from .schedules import current_schedule_ids
 from . import instances as bridge
@@ -79,6 +80,8 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
     strict: any shortfall raises ShortfallError and nothing is stored. progress(done, total) counts
     four steps a station: built, solved, checked, stored (progress.Stages).
     """
+    if kind == "plan":
+        refuse_if_reported(session, month, scope, station_ids)
     steps = Stages(progress, STEPS)
     solved = solve_month(session, month, scope, steps, seed=seed, time_limit=time_limit, jobs=jobs,
                          workers=workers, history=history, pinned=pinned,
@@ -117,6 +120,34 @@ def plan_month(session: Session, month: Period, scope: Scope | None = None, *, s
         seed=seed, workers=workers, jobs=jobs or os.cpu_count() or 1, build_s=solved.build_s,
         solve_s=solved.solve_s, check_s=solved.check_s, store_s=store_s, wall_s=sch.wall_s,
         penalties=penalties, sharing=shared)
+
+
+def refuse_if_reported(session: Session, month: Period, scope: Scope | None,
+                       station_ids=None) -> None:
+    """Planning a month again gives its past days other items: once stations have reported on
+    it (judged by their reports, not by the clock), only a re-plan from the day after the last
+    report keeps what they aired. Says so, with the command, and plans nothing."""
+    ids = list(station_ids) if station_ids is not None else [
+        s.id for s in stations_in(session, scope or PROVINCE, on=month.start, until=month.end)]
+    found = reported_between(session, ids, month.start, month.end)
+    if not found.reports:
+        return
+    after = found.last_day + dt.timedelta(days=1)
+    what = M("{n} as-run report(s) from {s} station(s) are recorded for {m}, the last on {d}: "
+             "planning the whole month again would give those days other items, and the reports "
+             "and misses recorded would no longer match the schedule. Nothing was planned.",
+             "tháng {m} đã có {n} báo cáo phát sóng của {s} đài, ngày cuối {d}: lập lại lịch cả "
+             "tháng sẽ xếp nội dung khác cho những ngày đó, các báo cáo và buổi không phát đã ghi "
+             "nhận sẽ không còn khớp với lịch. Chưa lập lịch.", n=found.reports, s=found.stations,
+             m=month.label, d=found.last_day)
+    if after > month.end:
+        raise Conflict(M("{w} No day of the month is left to re-plan.",
+                         "{w} Tháng không còn ngày nào để lập lại lịch.", w=what))
+    raise Conflict(M("{w} To make good what was missed in the rest of the month, re-plan from {f}: "
+                     "radio-sched replan {m} --from {f} (on the web: the re-plan form).",
+                     "{w} Để phát bù phần còn thiếu trong những ngày còn lại, hãy lập lại lịch từ "
+                     "ngày {f}: radio-sched replan {m} --from {f} (trên web: mục lập lại lịch).",
+                     w=what, f=after, m=month.label))
 
 
 def _replanned(session: Session, month: Period, current: dict[int, int], stations=None

@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..core.config import TEMPLATES_DIR, AudioSettings
+from ..core.text import clean_text
 from ..reference.labels import kind_label
 from ..core.i18n import nfc
 from ..core.periods import Period
@@ -129,8 +130,8 @@ def _names(airings: list[AiringAudio]) -> list[str]:
 
 def _title(station: StationInfo, a: AiringAudio, lang: str) -> str:
     if lang == "vi":
-        return nfc(f"Chuyên mục CCHC – {a.session} {a.date:%d/%m/%Y} – {station.name}")
-    return nfc(f"CCHC column – {a.session} {a.date.isoformat()} – {station.name}")
+        return clean_text(f"Chuyên mục CCHC – {a.session} {a.date:%d/%m/%Y} – {station.name}")
+    return clean_text(f"CCHC column – {a.session} {a.date.isoformat()} – {station.name}")
 
 
 def _header(station: StationInfo, month: Period, a: AiringAudio, title: str) -> bytes:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import quote
 
+from ..core.text import clean_text
+
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
 TZID = "Asia/Ho_Chi_Minh"
 TITLE_SEPARATOR = " | "
@@ -59,7 +61,7 @@ def _nfc(text: str) -> str:
 
 def _line(text: str) -> str:
     """A title or session name on one line: NFC, white space runs made one space."""
-    return " ".join(_nfc(text).split())
+    return " ".join(clean_text(text).split())
 
 
 def _seconds(duration_s: float) -> int:

@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.config import local_today
 from ..core.csvio import Row, RowErrors, read_rows
 from ..reference.divisions import station_by_code
 from ..core.errors import UserError
-from ..core.i18n import M, nfc
-from ..core.models import AsRun, Station
+from ..core.i18n import M
+from ..core.text import clean_text
+from ..core.models import AsRun, AsRunHistory, Station
 from ..core.scopes import normalize_code
 from .outcomes import planned
 from ..core.periods import PeriodError, month as month_period, parse_date
@@ -46,21 +47,23 @@ class Report:
 @dataclass(frozen=True)
 class AsRunResult:
     added: int
-    replaced: int
+    replaced: int  # changed reports; the one before is kept in asrun_history
     statuses: dict[str, int] = field(default_factory=dict)  # status -> rows
     lost: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # month -> first, last
     # day reported missed or partial: where a re-plan (make-goods) may be wanted
 
+    unchanged: int = 0  # the same status and reason as stored: left as they were
+
     @property
     def total(self) -> int:
-        return self.added + self.replaced
+        return self.added + self.replaced + self.unchanged
 
 
-def read_asrun_csv(source: bytes | str, *, name: str | None = None,
-                   encoding: str | None = None) -> list[Row]:
+def read_asrun_csv(source: bytes | str, *, name: str | None = None, encoding: str | None = None,
+                   max_rows: int | None = None) -> list[Row]:
     """The rows of an asrun.csv (station,date,session,status,segment,reason); segment and reason
     may be left out."""
-    return read_rows(source, REQUIRED, name=name, encoding=encoding)
+    return read_rows(source, REQUIRED, name=name, encoding=encoding, max_rows=max_rows)
 
 
 class _Lookup:
@@ -125,7 +128,7 @@ def check_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], *,
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else nfc(str(value)).strip()
+    return "" if value is None else clean_text(str(value))
 
 
 def _check_row(lookup: _Lookup, row: Row, errs: RowErrors, today: dt.date,
@@ -144,10 +147,13 @@ def _check_row(lookup: _Lookup, row: Row, errs: RowErrors, today: dt.date,
         errs.add(row, "status", M("'{s}' is not a status; expected aired, missed or partial",
                                   "'{s}' không phải trạng thái; cần aired, missed hoặc partial",
                                   s=row["status"]))
-    reason = nfc(row["reason"])
+    reason = clean_text(row["reason"])
     if len(reason) > MAX_REASON:
         errs.add(row, "reason", M("the reason is longer than {n} characters",
                                   "lý do dài quá {n} ký tự", n=MAX_REASON))
+    if status == "missed" and not reason:
+        errs.add(row, "reason", M("a missed session needs its reason (power cut, storm, ...)",
+                                  "buổi không phát cần ghi lý do (mất điện, mưa bão...)"))
     if not row["session"]:
         errs.add(row, "session", M("the session is missing", "thiếu tên buổi phát"))
     station = None
@@ -187,22 +193,31 @@ def record_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], sour
                  reported_by: str | None, *, name: str = "<as-run>", today: dt.date | None = None,
                  allowed: Callable[[Station], bool] | None = None) -> AsRunResult:
     """Check every row, then store them in the caller's transaction. A report for a station, date,
-    session and segment that is already stored replaces it: reports never count twice."""
+    session and segment that is already stored replaces it (reports never count twice) and the
+    one it replaces is kept in asrun_history; a report the same as the stored one changes nothing."""
     if source not in SOURCES:
         raise ValueError(f"unknown as-run source {source!r}")
     reports = check_asrun(session, rows, name=name, today=today, allowed=allowed)
-    added = replaced = 0
+    added = replaced = unchanged = 0
     stored = _stored(session, reports)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     for r in reports:
         row = stored.get((r.station.id, r.date, r.session, r.segment))
         if row is None:
             row = AsRun(station_id=r.station.id, date=r.date, session=r.session, segment=r.segment)
             session.add(row)
             added += 1
+        elif (row.status, row.reason) == (r.status, r.reason):
+            unchanged += 1
+            continue
         else:
+            session.add(AsRunHistory(asrun_id=row.id, status=row.status, reason=row.reason,
+                                     source=row.source, reported_by=row.reported_by,
+                                     reported_at=row.reported_at, replaced_by=reported_by,
+                                     replaced_at=now))
             replaced += 1
         row.status, row.reason, row.source, row.reported_by = r.status, r.reason, source, reported_by
-        row.reported_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        row.reported_at = now
     session.flush()
     lost: dict[str, tuple[dt.date, dt.date]] = {}
     for r in reports:
@@ -210,7 +225,7 @@ def record_asrun(session: Session, rows: Iterable[Row | Mapping[str, Any]], sour
             m = f"{r.date.year:04d}-{r.date.month:02d}"
             lo, hi = lost.get(m, (r.date, r.date))
             lost[m] = (min(lo, r.date), max(hi, r.date))
-    return AsRunResult(added, replaced, dict(Counter(r.status for r in reports)), lost)
+    return AsRunResult(added, replaced, dict(Counter(r.status for r in reports)), lost, unchanged)
 
 
 def _stored(session: Session, reports: list[Report]) -> dict[tuple, AsRun]:
@@ -233,6 +248,42 @@ def import_asrun(session: Session, source: str | Path | bytes, *, name: str | No
     label = name or ("asrun.csv" if isinstance(source, bytes) else str(source))
     rows = read_rows(source, REQUIRED, name=label, encoding=encoding)
     return record_asrun(session, rows, "csv", reported_by, name=label, today=today)
+
+
+def report_history(session: Session, asrun_ids: Iterable[int]) -> dict[int, list[AsRunHistory]]:
+    """The reports each stored one replaced, newest first, by as-run id."""
+    ids = list(asrun_ids)
+    out: dict[int, list[AsRunHistory]] = defaultdict(list)
+    for n in range(0, len(ids), 500):
+        for h in session.scalars(select(AsRunHistory).where(AsRunHistory.asrun_id.in_(
+                ids[n:n + 500])).order_by(AsRunHistory.replaced_at.desc(), AsRunHistory.id.desc())):
+            out[h.asrun_id].append(h)
+    return dict(out)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """How much of a period stations have already reported on."""
+
+    reports: int
+    stations: int
+    last_day: dt.date | None
+
+
+def reported_between(session: Session, station_ids: list[int], start: dt.date, end: dt.date
+                     ) -> Reported:
+    """The reports stored for those stations between two days: how many, at how many stations,
+    and the last day any of them reported."""
+    reports = stations = 0
+    last: dt.date | None = None
+    for n in range(0, len(station_ids), 500):
+        count, distinct, newest = session.execute(
+            select(func.count(AsRun.id), func.count(AsRun.station_id.distinct()), func.max(AsRun.date))
+            .where(AsRun.station_id.in_(station_ids[n:n + 500]), AsRun.date >= start,
+                   AsRun.date <= end)).one()
+        reports, stations = reports + count, stations + distinct
+        last = max(d for d in (last, newest) if d is not None) if (last or newest) else None
+    return Reported(reports, stations, last)
 
 
 def station_reports(session: Session, station: Station, start: dt.date, end: dt.date) -> list[AsRun]:

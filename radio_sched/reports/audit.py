@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Callable, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.config import local_today
@@ -132,10 +132,16 @@ class AuditResult:
     stations: list[Rollup]  # one per station (code = station code): the commune view
     titles: dict[str, str] = field(default_factory=dict)  # segment slug -> title
     place: str = ""  # the scope as people read it: "Toàn tỉnh", "Huyện Kỳ Anh"
+    planned_months: dict[str, str] = field(default_factory=dict)  # station code -> newest planned
 
     @property
     def months(self) -> list[str]:
         return [m.label for m in self.period.months()]
+
+    def drill_month(self, station_code: str) -> str:
+        """The month a station's row links to: its newest month planned in the period, else the
+        period's first month (a quarter or year is not a station page; its December may be empty)."""
+        return self.planned_months.get(station_code) or self.months[0]
 
 
 def audit(session: Session, period: Period, scope: Scope | None = None, *,
@@ -167,7 +173,22 @@ def audit(session: Session, period: Period, scope: Scope | None = None, *,
             progress(n, len(stations))
     districts, province, by_station = rollups(rows, stations, names, reported)
     return AuditResult(period, str(scope), plan, today, rows, list(plan.rules), districts, province,
-                       by_station, titles, scope_label(session, scope, on=period.start))
+                       by_station, titles, scope_label(session, scope, on=period.start),
+                       _planned_months(session, stations, period))
+
+
+def _planned_months(session: Session, stations: list[Station], period: Period) -> dict[str, str]:
+    """Station code -> the newest month of the period that has a schedule for it."""
+    codes = {s.id: s.code for s in stations}
+    months = [m.label for m in period.months()]
+    out: dict[str, str] = {}
+    for sid, newest in session.execute(
+            select(ScheduleStation.station_id, func.max(Schedule.month))
+            .join(Schedule, Schedule.id == ScheduleStation.schedule_id)
+            .where(Schedule.month.in_(months)).group_by(ScheduleStation.station_id)):
+        if sid in codes:
+            out[codes[sid]] = max(newest, out.get(codes[sid], ""))
+    return out
 
 
 def _segments(session: Session, period: Period

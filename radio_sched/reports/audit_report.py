@@ -14,6 +14,7 @@ from ..core.i18n import get_lang, tr, using_lang
 from ..core.periods import MONTHS_EN, period_phrase
 from ..reference.labels import rule_label, rule_title, status_label
 from . import xlsx
+from ..core.text import for_xlsx
 
 TEMPLATES = TEMPLATES_DIR / "audit"
 FORMATS = ("html", "csv", "xlsx")
@@ -104,6 +105,11 @@ def _stations_short(result: AuditResult, short: list[AuditRow]) -> list[dict]:
     return list(by.values())
 
 
+def _cell(value):
+    """A cell neither a formula (safe_cell) nor a character openpyxl refuses (for_xlsx)."""
+    return for_xlsx(safe_cell(value))
+
+
 def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None = None) -> bytes:
     """A workbook for people: the summary per rule and district, every station, and every row of
     the audit with titles and words where the CSV has ids."""
@@ -119,12 +125,12 @@ def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None
             for d in result.districts]
         summary = xlsx.Sheet(
             tr("Summary", "Tổng hợp"), head,
-            [[safe_cell(name), u.stations, u.reporting, u.overall.compliant, u.overall.share,
+            [[_cell(name), u.stations, u.reporting, u.overall.compliant, u.overall.share,
               u.overall.coverage] + [u.rules[r.id].share if r.id in u.rules else None for r in rules]
              for name, u in units],
             [34, 9, 11, 12, 12, 12] + [16] * len(rules), percent=range(5, 7 + len(rules)),
-            lines=[[safe_cell((result.plan.issuer or "").upper())],
-                   [safe_cell(tr("Coverage of the CCHC column, {p}", "Kết quả phát chuyên mục CCHC {p}",
+            lines=[[_cell((result.plan.issuer or "").upper())],
+                   [_cell(tr("Coverage of the CCHC column, {p}", "Kết quả phát chuyên mục CCHC {p}",
                              p=period_phrase(result.period.label)))], []])
         yes, no = tr("yes", "có"), tr("no", "không")
         district_of = {r.station: (r.district, r.district_name) for r in result.rows}
@@ -133,7 +139,7 @@ def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None
             [tr("district", "mã huyện"), tr("district name", "huyện"), tr("station", "mã xã"),
              tr("name", "tên"), tr("reporting", "có báo cáo"), tr("required", "phải phát"),
              tr("aired", "đã phát"), tr("coverage", "tỷ lệ phát"), tr("fully compliant", "đạt toàn bộ")],
-            [[*map(safe_cell, district_of.get(s.code, ("", ""))), s.code, safe_cell(s.name),
+            [[*map(safe_cell, district_of.get(s.code, ("", ""))), s.code, _cell(s.name),
               yes if s.reporting else no, s.overall.required, s.overall.aired, s.overall.coverage,
               "" if not s.overall.stations else yes if s.overall.compliant else no]
              for s in result.stations],
@@ -150,14 +156,14 @@ def to_xlsx(result: AuditResult, lang: str | None = None, *, day: dt.date | None
              tr("aired", "đã phát"), tr("short", "còn thiếu"), tr("lost", "không phát"),
              tr("not reported", "chưa báo cáo"), tr("unconfirmed", "không rõ tin"),
              tr("made good", "phát bù"), tr("result", "kết quả"), tr("reason", "lý do")],
-            ([period, r.district, safe_cell(r.district_name), r.station,
-              safe_cell(r.station_name), labels.get(r.rule, r.rule),
-              safe_cell(result.titles.get(r.segment, r.segment)),
+            ([period, r.district, _cell(r.district_name), r.station,
+              _cell(r.station_name), labels.get(r.rule, r.rule),
+              _cell(result.titles.get(r.segment, r.segment)),
               windows.get((r.window, r.start, r.end)) or windows.setdefault(
                   (r.window, r.start, r.end), window_label(r)),
               r.start.isoformat(), r.end.isoformat(),
               r.required, r.planned, r.aired, r.shortfall, r.missed, r.not_reported, r.unconfirmed,
-              r.made_good, status[r.status], safe_cell(r.reason.render())] for r in result.rows),
+              r.made_good, status[r.status], _cell(r.reason.render())] for r in result.rows),
             [9, 9, 20, 9, 22, 26, 34, 22, 11, 11, 9, 9, 9, 9, 9, 9, 9, 9, 12, 60])
         return xlsx.write([summary, stations, detail], creator="radio-sched",
                           title=tr("Coverage audit {p}", "Báo cáo kết quả phát {p}",

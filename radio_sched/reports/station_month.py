@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .asrun import station_reports
+from .asrun import report_history, station_reports
 from .past import past_statuses
-from ..core.models import Airing, AsRun, Bundle, Schedule, ScheduleStation, Station
+from ..core.models import Airing, AsRun, AsRunHistory, Bundle, Schedule, ScheduleStation, Station
 from ..core.periods import Period
 from ..planning.schedules import current_schedule_ids, station_airings
 
@@ -45,6 +45,7 @@ class StationMonth:
     def status(self, airing: Airing) -> str | None:
         """The reported status of a past airing of a re-plan (None for the others)."""
         return self.statuses.get((airing.date, airing.session))
+    history: dict[int, list[AsRunHistory]] = field(default_factory=dict)  # as-run id -> replaced
 
     @property
     def items(self) -> int:
@@ -55,6 +56,23 @@ class StationMonth:
         """The bundle replaces an earlier one made lately (a bulletin, a withdrawal, a re-plan):
         the station must download it again before its next session."""
         return is_new_bundle(self.bundle)
+
+    def whole(self, airing: Airing) -> AsRun | None:
+        """The stored report of the whole session, if any (what its form starts from)."""
+        return next((r for r in self.reports.get((airing.date, airing.session), ())
+                     if not r.segment), None)
+
+
+def local_stamp(when: dt.datetime | None) -> str:
+    """A stored UTC time as the stations' clock reads it (Vietnam, UTC+7), dd/mm/yyyy HH:MM."""
+    if when is None:
+        return ""
+    return (when + dt.timedelta(hours=7)).strftime("%d/%m/%Y %H:%M")
+
+
+def anchor(airing: Airing) -> str:
+    """The id of a session's row on the station page (the form comes back to it after a save)."""
+    return f"r-{airing.date.isoformat()}-{airing.start.replace(':', '')}"
 
 
 def station_month(session: Session, station: Station, month: Period) -> StationMonth:
@@ -77,8 +95,10 @@ def station_month(session: Session, station: Station, month: Period) -> StationM
         reports.setdefault((r.date, r.session), []).append(r)
     statuses = past_statuses(session, month, {station.id: schedule_id}).get(station.id, {}) \
         if schedule_id else {}
+    ids = [r.id for rs in reports.values() for r in rs]
     return StationMonth(station, month, schedule, shortfalls, airings, weeks, reports,
-                        latest_bundle(session, station.id, month.label), statuses)
+                        latest_bundle(session, station.id, month.label), statuses,
+                        report_history(session, ids))
 
 
 NEW_FOR = dt.timedelta(days=2)

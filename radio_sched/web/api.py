@@ -22,7 +22,6 @@ from .jobs import can_manage_job
 from .station import _send_newest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_REPORTS = 5000
 
 
 @bp.before_request
@@ -101,7 +100,8 @@ def asrun_post():
     """Reports as JSON ({"reports": [...]} or a bare list) or as asrun.csv text; all or nothing."""
     try:
         if request.mimetype in ("text/csv", "text/plain"):
-            rows = read_asrun_csv(request.get_data(cache=False), name="asrun.csv")
+            rows = read_asrun_csv(request.get_data(cache=False), name="asrun.csv",
+                                  max_rows=web_settings().max_asrun_rows)
             name = "asrun.csv"
         else:
             body = request.get_json(silent=True)
@@ -115,9 +115,10 @@ def asrun_post():
                     "cần JSON: một danh sách báo cáo, hoặc {{\"reports\": [...]}}, mỗi báo cáo là "
                     "một đối tượng có station, date, session, status, segment và reason; hoặc nội "
                     "dung asrun.csv gửi dạng text/csv"))
-        if len(rows) > MAX_REPORTS:
+        if len(rows) > web_settings().max_asrun_rows:
             raise UserError(M("at most {n} reports in one request; send them in parts",
-                              "tối đa {n} báo cáo mỗi lần gửi; hãy chia nhỏ", n=MAX_REPORTS))
+                              "tối đa {n} báo cáo mỗi lần gửi; hãy chia nhỏ",
+                              n=web_settings().max_asrun_rows))
         reporter = g.user.username if isinstance(who(), User) else f"link:{g.grant.token_id}"
         result = record_asrun(db(), rows, "api", reporter, name=name,
                               allowed=lambda s: can_see(who(), s))

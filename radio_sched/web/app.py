@@ -20,6 +20,7 @@ from . import common
 from ..reference import labels
 from .errors import csrf, register_errors
 from .nav import period_links
+from .proxies import LOOPBACK, TrustedProxyFix, install_log_redaction, trusted_networks
 
 log = logging.getLogger(__name__)
 TEMPLATES = TEMPLATES_DIR / "web"
@@ -52,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _key_file_secret(settings.db_url, Path(app.instance_path))
     app.json.ensure_ascii = False  # Vietnamese stays readable in the API
 
+    app.before_request(_cap_body)  # before CSRF, whose check reads the form
     csrf.init_app(app)
     app.teardown_appcontext(common.close_db)
     app.before_request(_before)
@@ -69,12 +71,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ..jobs.kinds import register as register_job_kinds
 
     register_job_kinds()  # plan, render and segments run in job processes (jobs.start_process)
-    if os.environ.get("RADIO_SCHED_PROXY_FIX", "") in ("1", "true"):
-        # Behind one reverse proxy (nginx, Caddy): trust its X-Forwarded-* headers, so that links
-        # made for stations carry the public https address.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    trusted = os.environ.get("RADIO_SCHED_TRUSTED_PROXIES", "")
+    if not trusted and os.environ.get("RADIO_SCHED_PROXY_FIX", "") in ("1", "true"):
+        trusted = LOOPBACK  # the proxy on this machine, as the README's deployment has it
+    if trusted:
+        # Behind a reverse proxy (nginx, Caddy): its X-Forwarded-* headers give the client's
+        # address and the public https address of links, but only when it is the proxy asking.
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(trusted))
+    install_log_redaction()
     return app
 
 
@@ -105,6 +109,24 @@ def _key_file_secret(db_url: str, instance: Path) -> str:
         raise RadioSchedError(M("the key file {p} is damaged; delete it to make a new one",
                                 "tệp khóa {p} bị hỏng; hãy xóa để tạo tệp mới", p=path))
     return key
+
+
+# Requests that carry reports or a sign-in, held to their own small limit before anything reads
+# them (the audio upload keeps max_upload_mb): a 20 MB as-run file is refused, not parsed.
+_SMALL_BODIES = {"station.asrun": "max_asrun_kb", "station.link_asrun": "max_asrun_kb",
+                 "api.asrun_post": "max_asrun_kb", "auth.login": "max_login_kb",
+                 "auth.logout": "max_login_kb"}
+
+
+def _cap_body() -> None:
+    web = common.web_settings()
+    setting = _SMALL_BODIES.get(request.endpoint or "")
+    if setting:
+        request.max_content_length = getattr(web, setting) * 1024
+    elif request.mimetype != "multipart/form-data":
+        # no file can be in it, only fields: werkzeug reads a url-encoded body whole, so
+        # MAX_FORM_MEMORY_SIZE (per multipart field) would not hold it
+        request.max_content_length = web.max_form_kb * 1024
 
 
 def _before() -> None:

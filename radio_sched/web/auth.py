@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 
 from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
                    session as cookie, url_for)
 
+from ..access.throttle import SignInThrottle, keys_for
+from ..access.users import authenticate, end_sessions, session_stamp
 from ..core.i18n import tr
-
-from ..access.users import authenticate, session_stamp
+from ..core.text import clean_text
 from .common import db, login_required
-from .throttle import FailureLimiter
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
 
 
+# A path on this site in printable ASCII: no '//host', no '/\\host', no tab or line break that
+# a browser drops ('/\t/evil.com' is '//evil.com' to it) or that would split the header.
+_SAME_SITE = re.compile(r"^/(?![/\\])[\x21-\x7e]*$")
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site: never '//other.site' or 'https://...' (an open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target or not _SAME_SITE.match(target) or "\\" in target:
         return None
     return target
 
@@ -46,9 +52,9 @@ def login():
     next_url = _safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("login.html", next=next_url, failed=False)
-    username = request.form.get("username", "")[:80]
-    keys = _throttle_keys(username)
-    wait = _limiter().wait_s(keys)
+    username = clean_text(request.form.get("username", "")[:80])
+    keys = keys_for(username, request.remote_addr)
+    wait = _throttle().wait_s(db(), keys)
     if wait > 0:  # guessing passwords: no answer about this one, only when to try again
         log.warning("sign-in for %r from %s refused: too many failures", username,
                     request.remote_addr)
@@ -62,10 +68,12 @@ def login():
         return resp
     user = authenticate(db(), username, request.form.get("password", "")[:1024])
     if user is None:
-        _limiter().failed(keys)
+        _throttle().failed(db(), keys)
+        db().commit()
         log.info("failed sign-in for %r from %s", username, request.remote_addr)
         return render_template("login.html", next=next_url, failed=True, username=username), 401
-    _limiter().succeeded(keys[:1])
+    _throttle().succeeded(db(), keys)
+    db().commit()
     cookie.clear()  # a fresh session: nothing from before the sign-in survives it
     cookie["uid"], cookie["stamp"] = user.id, session_stamp(user)
     cookie.permanent = True
@@ -73,24 +81,18 @@ def login():
     return redirect(next_url or home_of(user))
 
 
-def _throttle_keys(username: str) -> list[tuple[str, str]]:
-    """The account at this address first (cleared by a success), then the address alone."""
-    address = request.remote_addr or "?"
-    return [("account", f"{username.strip().lower()}|{address}"), ("address", address)]
-
-
-def _limiter() -> FailureLimiter:
+def _throttle() -> SignInThrottle:
     ext = current_app.extensions["radio_sched"]
-    if "login_limiter" not in ext:
-        web = ext["web"]
-        ext["login_limiter"] = FailureLimiter({"account": web.login_failures_per_account,
-                                               "address": web.login_failures_per_address},
-                                              web.login_window_s)
-    return ext["login_limiter"]
+    if "login_throttle" not in ext:
+        ext["login_throttle"] = SignInThrottle(ext["web"])
+    return ext["login_throttle"]
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends the session on the server too: a copy of the cookie kept elsewhere opens nothing."""
+    end_sessions(g.user)
+    db().commit()
     cookie.clear()
     return redirect(url_for("auth.login"))

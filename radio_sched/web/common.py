@@ -17,7 +17,9 @@ from ..reference.labels import scope_label
 from ..core.errors import NotFound, UserError
 from ..core.i18n import LANGS, get_lang
 from ..core.models import Station, Unit, User
-from ..core.periods import Period, PeriodError, month as make_month, parse_month
+from ..core.periods import (
+    Period, PeriodError, in_url_years, month as make_month, parse_month, parse_period
+)
 from ..access.tokens import resolve_token
 from ..access.users import StationPass, can_see, session_stamp
 
@@ -91,7 +93,7 @@ def login_required(view: Callable) -> Callable:
 
 def district_unit_or_404(code: str, period: Period) -> Unit:
     """The district unit with that code valid in the period (404 for a malformed or unknown code)."""
-    if not code.isdigit() or len(code) > 12:
+    if not is_code(code):
         abort(404)
     unit = db().scalar(select(Unit).where(
         Unit.level == "district", Unit.code == str(int(code)), Unit.valid_from <= period.end,
@@ -101,11 +103,29 @@ def district_unit_or_404(code: str, period: Period) -> Unit:
     return unit
 
 
+def is_code(code: str) -> bool:
+    """A unit or station code as an address may carry it: 1-12 ASCII digits (not '²' or '٣')."""
+    return code.isascii() and code.isdigit() and len(code) <= 12
+
+
 def month_or_404(text: str) -> Period:
+    """The month an address names (2000-01 to 2099-12), else 404."""
+    return _in_url_years(parse_month, text)
+
+
+def period_or_404(text: str) -> Period:
+    """The month, quarter, half-year or year an address names (years 2000-2099), else 404."""
+    return _in_url_years(parse_period, text)
+
+
+def _in_url_years(parse: Callable[[str], Period], text: str) -> Period:
     try:
-        return parse_month(text)
+        found = parse(text)
     except PeriodError:
         abort(404)
+    if not in_url_years(found):
+        abort(404)
+    return found
 
 
 def this_month() -> Period:
@@ -142,7 +162,7 @@ def landing_month(level: str = "province", code: str | None = None) -> Period:
 
 def station_or_404(code: str, month: Period) -> Station:
     """The station with this code in that month, if the asker may see it (403 if not)."""
-    if not code.isdigit() or len(code) > 12:
+    if not is_code(code):
         abort(404)
     try:
         station = station_by_code(db(), code, on=month.start, until=month.end)

@@ -15,21 +15,14 @@ from ..reports.audit_report import FORMATS, MEDIA, render, rule_names
 from ..reference.labels import rule_title
 from ..core.config import local_today
 from ..core.models import Unit
-from ..core.periods import Period, PeriodError, parse_period, period_phrase, short_period
+from ..core.periods import Period, period_phrase, short_period
 from ..core.scopes import Scope, parse_scope
 from ..access.users import can_manage_scope
-from .common import db, district_unit_or_404, login_required
+from .common import db, district_unit_or_404, login_required, period_or_404
 from .downloads import content_disposition
 
 bp = Blueprint("coverage", __name__)
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-
-
-def period_or_404(text: str) -> Period:
-    try:
-        return parse_period(text)
-    except PeriodError:
-        abort(404)
 
 
 def scope_or_403(period: Period) -> tuple[Scope, Unit | None]:

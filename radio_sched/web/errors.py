@@ -65,7 +65,8 @@ def register_errors(app: Flask) -> None:
         if exc.code in _ERRORS:
             msg = _ERRORS[exc.code]
             if exc.code == 413:
-                msg = M(msg.en, msg.vi, mb=app.config["MAX_CONTENT_LENGTH"] >> 20)
+                limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+                msg = M(msg.en, msg.vi, mb=f"{limit / 1048576:g}")
             resp = error_response(exc.code, msg)
             if exc.code == 401:
                 resp.headers["WWW-Authenticate"] = 'Bearer realm="radio-sched"'

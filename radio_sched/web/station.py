@@ -4,6 +4,7 @@ reached by signing in or through a password-free download link (/d/<token>/...).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, url_for)
 
@@ -13,11 +14,13 @@ from ..core.errors import UserError
 from ..core.i18n import tr
 from ..core.models import Station
 from ..core.periods import Period
-from ..reports.station_month import latest_bundle, reason_text, station_bundles, station_month
+from ..reports.station_month import (
+    anchor, latest_bundle, local_stamp, reason_text, station_bundles, station_month
+)
 from ..access.tokens import create_token, get_token, list_tokens, resolve_token, revoke_token
 from ..access.users import can_issue_links, can_see
 from .common import (
-    db, landing_month, login_required, month_or_404, settings, station_or_404, this_month,
+    db, is_code, landing_month, login_required, month_or_404, settings, station_or_404, this_month,
     web_settings, who
 )
 from .downloads import send_bundle
@@ -30,7 +33,7 @@ bp = Blueprint("station", __name__)
 @bp.get("/station/<code>/")
 @login_required
 def current(code: str):
-    month = landing_month("commune", code) if code.isdigit() and len(code) <= 12 else this_month()
+    month = landing_month("commune", code) if is_code(code) else this_month()
     station_or_404(code, month)
     return redirect(url_for("station.page", code=code, month=month.label))
 
@@ -54,7 +57,7 @@ def bundle(code: str, month: str):
 def asrun(code: str, month: str):
     period = month_or_404(month)
     station = station_or_404(code, period)
-    return _record(station, period, _urls_signed_in(code, period), g.user.username)
+    return _record(station, period, _urls_signed_in(code, period), g.user.username, g.user)
 
 
 @bp.post("/station/<code>/links")
@@ -112,7 +115,7 @@ def link_home(token: str):
 def link_page(token: str, month: str):
     station = _grant_station(token)
     period = month_or_404(month)
-    return _page(station, period, _urls_link(token, period))
+    return _page(station, period, _urls_link(token, period), viewer=g.grant)
 
 
 @bp.get("/d/<token>/<month>/bundle")
@@ -125,7 +128,7 @@ def link_bundle(token: str, month: str):
 def link_asrun(token: str, month: str):
     station = _grant_station(token)
     period = month_or_404(month)
-    return _record(station, period, _urls_link(token, period), f"link:{g.grant.token_id}")
+    return _record(station, period, _urls_link(token, period), f"link:{g.grant.token_id}", g.grant)
 
 
 # --- shared ---------------------------------------------------------------------------------------
@@ -159,13 +162,20 @@ def _neighbours(period: Period) -> tuple[str, str]:
     return f"{before.year:04d}-{before.month:02d}", f"{after.year:04d}-{after.month:02d}"
 
 
-def _page(station: Station, period: Period, urls: dict, *, status: int = 200,
-          error: str | None = None, new_link: str | None = None):
+def _page(station: Station, period: Period, urls: dict, *, viewer=None, status: int = 200,
+          error: str | None = None, new_link: str | None = None, at: str | None = None):
+    """The month page as `viewer` may see it: a download link's page never offers to make links,
+    whoever else is signed in in the same browser."""
+    viewer = viewer or who()
     view = station_month(db(), station, period)
-    links = list_tokens(db(), station) if can_issue_links(who(), station) else []
+    can_issue = can_issue_links(viewer, station)
+    at = at or request.args.get("at", "")
+    if at not in {anchor(a) for a in view.airings} | {"asrun-upload"}:
+        at = ""  # the answer is then shown at the top
     return render_template(
         "station/month.html", view=view, urls=urls, today=local_today(), error=error,
-        new_link=new_link, links=links, can_issue=can_issue_links(who(), station),
+        new_link=new_link, links=list_tokens(db(), station) if can_issue else [],
+        can_issue=can_issue, at=at, anchor=anchor, stamp=local_stamp,
         bundles=station_bundles(db(), station.id), reason_text=reason_text), status
 
 
@@ -177,12 +187,19 @@ def _send_newest(station: Station, period: Period):
                        max_age=web_settings().download_max_age_s)
 
 
-def _record(station: Station, period: Period, urls: dict, reported_by: str):
-    """One session's report from the form, or a whole asrun.csv uploaded from the same page."""
+_ANCHOR = re.compile(r"^(r-[0-9-]{10}-[0-9]{4}|asrun-upload)$")
+
+
+def _record(station: Station, period: Period, urls: dict, reported_by: str, viewer):
+    """One session's report from the form, or a whole asrun.csv uploaded from the same page; the
+    answer comes back to the row (or the upload form) the person was at."""
     upload = request.files.get("file")
+    at = request.form.get("at", "")
+    at = at if _ANCHOR.match(at) else ""
     try:
         if upload is not None and upload.filename:
-            rows = read_asrun_csv(upload.read(), name=upload.filename[:200])
+            rows = read_asrun_csv(upload.read(), name=upload.filename[:200],
+                                  max_rows=web_settings().max_asrun_rows)
             source, name = "csv", upload.filename[:200]
         else:
             rows = [{"station": station.code, **{k: request.form.get(k, "")[:400] for k in (
@@ -194,8 +211,8 @@ def _record(station: Station, period: Period, urls: dict, reported_by: str):
         db().commit()
     except UserError as exc:
         db().rollback()
-        return _page(station, period, urls, status=400, error=str(exc))
-    flash(tr("Recorded {n} report(s): {a} new, {r} replaced.",
-             "Đã ghi {n} báo cáo: {a} mới, {r} thay thế.", n=result.total, a=result.added,
-             r=result.replaced), "ok")
-    return redirect(urls["month"](period.label) + "#asrun")
+        return _page(station, period, urls, viewer=viewer, status=400, error=str(exc), at=at)
+    flash(tr("Saved: {a} new, {r} changed, {u} as before.",
+             "Đã lưu: {a} mới, {r} thay đổi, {u} như cũ.", a=result.added, r=result.replaced,
+             u=result.unchanged), "inline")
+    return redirect(urls["month"](period.label) + (f"?at={at}#{at}" if at else "#asrun"))

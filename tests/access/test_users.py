@@ -34,30 +34,30 @@ def test_add_and_authenticate(tiny):
 
 
 def test_scope_names_resolve_and_must_fit_the_role(tiny):
-    u = add_user(tiny, "huongson", "12345678", "district", "district:Hương Sơn")
+    u = add_user(tiny, "huongson", "chín con rồng", "district", "district:Hương Sơn")
     assert u.scope == "district:440"
     with pytest.raises(UserError) as e:
-        add_user(tiny, "x1", "12345678", "district", "commune:18073")
+        add_user(tiny, "x1", "chín con rồng", "district", "commune:18073")
     assert "phạm vi cấp district" in str(e.value)
     with pytest.raises(NotFound):
-        add_user(tiny, "x2", "12345678", "station", "commune:99999")
+        add_user(tiny, "x2", "chín con rồng", "station", "commune:99999")
     with pytest.raises(UserError, match="ít nhất 8"):
         add_user(tiny, "x3", "short", "station", "commune:18073")
     with pytest.raises(UserError, match="tên đăng nhập hợp lệ"):
-        add_user(tiny, "a b<script>", "12345678", "station", "commune:18073")
+        add_user(tiny, "a b<script>", "chín con rồng", "station", "commune:18073")
     with pytest.raises(UserError, match="vai trò"):
-        add_user(tiny, "x4", "12345678", "admin", "province")
+        add_user(tiny, "x4", "chín con rồng", "admin", "province")
     with pytest.raises(Conflict):
-        add_user(tiny, "HuongSon", "12345678", "district", "district:440")
+        add_user(tiny, "HuongSon", "chín con rồng", "district", "district:440")
     assert [x.username for x in list_users(tiny)] == ["huongson"]
     assert tiny.scalar(select(User).where(User.username == "x1")) is None
 
 
 def test_can_see_matrix(tiny):
     st = stations(tiny)
-    dep = add_user(tiny, "so", "12345678", "department", "province")
-    d436 = add_user(tiny, "d436", "12345678", "district", "district:436")
-    op = add_user(tiny, "op", "12345678", "station", "commune:18073")
+    dep = add_user(tiny, "so", "chín con rồng", "department", "province")
+    d436 = add_user(tiny, "d436", "chín con rồng", "district", "district:436")
+    op = add_user(tiny, "op", "chín con rồng", "station", "commune:18073")
     expect = {
         dep: set(st),
         d436: {"18073", "18077"},
@@ -72,10 +72,10 @@ def test_can_see_matrix(tiny):
 
 
 def test_can_manage(tiny):
-    dep = add_user(tiny, "so", "12345678", "department", "province")
-    dep42 = add_user(tiny, "so42", "12345678", "department", "province:42")
-    d436 = add_user(tiny, "d436", "12345678", "district", "district:436")
-    op = add_user(tiny, "op", "12345678", "station", "commune:18073")
+    dep = add_user(tiny, "so", "chín con rồng", "department", "province")
+    dep42 = add_user(tiny, "so42", "chín con rồng", "department", "province:42")
+    d436 = add_user(tiny, "d436", "chín con rồng", "district", "district:436")
+    op = add_user(tiny, "op", "chín con rồng", "station", "commune:18073")
     assert can_manage(dep, Scope("province"))
     assert can_manage(dep, Scope("district", "440"))
     assert can_manage(dep42, Scope("district", "440"), province_code="42")
@@ -92,9 +92,9 @@ def test_can_manage(tiny):
 def test_can_manage_scope_looks_up_where_units_lie(tiny):
     from radio_sched.access.users import can_manage_scope
 
-    dep = add_user(tiny, "so", "12345678", "department", "province")
-    d436 = add_user(tiny, "d436", "12345678", "district", "district:436")
-    op = add_user(tiny, "op", "12345678", "station", "commune:18073")
+    dep = add_user(tiny, "so", "chín con rồng", "department", "province")
+    d436 = add_user(tiny, "d436", "chín con rồng", "district", "district:436")
+    op = add_user(tiny, "op", "chín con rồng", "station", "commune:18073")
     for who, scope, expect in [
             (d436, Scope("district", "436"), True), (d436, Scope("commune", "18077"), True),
             (d436, Scope("commune", "18202"), False), (d436, Scope("district", "440"), False),

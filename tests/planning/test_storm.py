@@ -135,7 +135,7 @@ def storm(session, runner, tmp_path):
     first = runner(["asrun", "import", str(path)])
     assert first.exit_code == 0, first.output
     again = runner(["asrun", "import", str(path)])
-    assert f"0 mới, {len(raw)} thay cho báo cáo trước" in again.output
+    assert f"0 mới, 0 thay cho báo cáo trước, {len(raw)} như cũ" in again.output
     session.expire_all()
     return {"stations": stations, "hit": hit, "reporting": reporting, "raw": raw, "v1": v1,
             "path": path, "from": replan_from}

@@ -43,12 +43,12 @@ def test_every_bad_row_is_named_and_nothing_is_stored(planned):
             "18073,2024-03-01,sáng,aired,,\n"            # fine, but the file is refused whole
             "18073,2024-03-25,sáng,aired,,\n"            # future
             "18073,2024-03-02,sáng,aired,,\n"            # nothing planned that day
-            "18073,2024-03-01,chiều,missed,,\n"          # no such session
+            "18073,2024-03-01,chiều,missed,,mưa\n"       # no such session
             "18202,2024-03-01,sáng,aired,model-18073,\n"  # segment of another station
             "18073,2024-03-01,sáng,maybe,,\n"             # status
             "99999,2024-03-01,sáng,aired,,\n"             # unknown station
             "18073,2024-13-01,sáng,aired,,\n"             # not a date
-            "18073,2024-03-01,sáng,missed,,\n")           # same key as line 2
+            "18073,2024-03-01,sáng,missed,,mưa\n")        # same key as line 2
     with pytest.raises(InputErrors) as e:
         record_asrun(planned, read_asrun_csv(text.encode(), name="asrun.csv"), "csv", "op",
                      name="asrun.csv", today=TODAY)

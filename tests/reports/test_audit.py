@@ -115,7 +115,7 @@ def test_a_report_sent_twice_counts_once(months):
     before = keyed(audit(months, parse_period("2024-Q1"), today=TODAY))
     rows = [{"station": "18073", "date": str(d), "session": s, "status": "aired"}
             for d, s, _ in airings_of(months, "18073") if d.day != 12]
-    assert record_asrun(months, rows, "api", "again", today=TODAY).replaced == len(rows)
+    assert record_asrun(months, rows, "api", "again", today=TODAY).unchanged == len(rows)
     after = keyed(audit(months, parse_period("2024-Q1"), today=TODAY))
     assert {k: (r.planned, r.aired, r.missed) for k, r in after.items()} == \
         {k: (r.planned, r.aired, r.missed) for k, r in before.items()}

@@ -43,14 +43,14 @@ def test_asrun_import_records_all_or_nothing_and_a_repeat_replaces(province, run
     n = len(path.read_text(encoding="utf-8-sig").splitlines()) - 1
     res = runner(["asrun", "import", str(path)])
     assert res.exit_code == 0, res.output
-    assert f"Đã ghi {n} báo cáo: {n} mới, 0 thay cho báo cáo trước." in res.output
+    assert f"Đã ghi {n} báo cáo: {n} mới, 0 thay cho báo cáo trước, 0 như cũ." in res.output
     assert "đã phát 1, không phát" in res.output and "phát không trọn 1" in res.output
     last = max(parse_date(line.split(",")[1]) for line in
                path.read_text(encoding="utf-8-sig").splitlines() if ",missed," in line or ",partial," in line)
     assert f"radio-sched replan 2024-03 --from {last + dt.timedelta(days=1)}" in res.output
     assert count(province, AsRun) == n
     again = runner(["--lang", "en", "asrun", "import", str(path)])
-    assert f"Recorded {n} report(s): 0 new, {n} replacing earlier ones." in again.output
+    assert f"Recorded {n} report(s): 0 new, 0 replacing earlier ones, {n} as before." in again.output
     assert count(province, AsRun) == n
 
 
@@ -62,7 +62,7 @@ def test_asrun_import_refuses_a_bad_file_whole(province, runner, tmp_path):
                 f"18073,{day},{sess},aired,,\n"               # fine, but the file is refused whole
                 f"18073,2099-03-01,{sess},aired,,\n"          # a day not yet come
                 f"99999,{day},{sess},aired,,\n"               # unknown station
-                "18073,2024-04-02,sáng,missed,,\n"             # April was never planned
+                "18073,2024-04-02,sáng,missed,,bão\n"          # April was never planned
                 f"18073,{day},{sess},lost,,\n")               # not a status (and a repeat)
     res = runner(["asrun", "import", str(bad)])
     assert res.exit_code == 1

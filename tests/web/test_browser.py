@@ -136,13 +136,13 @@ def test_link_download_report_and_overview(live, chrome, site):
     done = wait_for(lambda: [p for p in chrome.downloads.iterdir() if p.suffix == ".zip"])
     assert done[0].name == "Phường Nam Hà (18073) 2024-03 v1.zip"  # filename* wins over filename
     assert hashlib.sha256(done[0].read_bytes()).hexdigest() == site.bundles["18073"][0]
-    row = chrome.find_elements(By.CSS_SELECTOR, "table.asrun tbody tr")[1]  # 4 March
+    row = by_id(chrome, "r-2024-03-04-0530")  # 4 March
     Select(row.find_element(By.NAME, "status")).select_by_value("missed")
     row.find_element(By.NAME, "reason").send_keys("mất điện do bão")
     click_and_load(chrome, row.find_element(By.TAG_NAME, "button"))
-    assert "Đã ghi 1 báo cáo: 1 mới, 0 thay thế." in chrome.page_source
-    row = chrome.find_elements(By.CSS_SELECTOR, "table.asrun tbody tr")[1]
-    assert "không phát — mất điện do bão" in row.text
+    row = by_id(chrome, "r-2024-03-04-0530")
+    assert "Đã lưu: 1 mới, 0 thay đổi, 0 như cũ." in row.text
+    assert "không phát" in row.text and "mất điện do bão" in row.text
 
     # the Department sees the report in the province overview, in English on request
     sign_in(chrome, base, "so")

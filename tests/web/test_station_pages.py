@@ -19,6 +19,7 @@ def test_calendar_shows_the_month(as_user):
     page = as_user("op18073").get(PAGE).get_data(as_text=True)
     assert "Phường Nam Hà" in page and "Tháng 2024-03" in page
     assert page.count('class="airing"') == 3  # days 1, 4 and 8
+    assert page.count('class="report-form"') == 3 + 1  # a form per past session, and the upload
     assert "Chuyên mục CCHC huyện số 1" in page and "Hướng dẫn đăng ký khai sinh" in page
     assert "Phiên bản lịch 1" in page and "3 buổi · 9 mục" in page
     assert "<th>T2</th>" in page and "<th>CN</th>" in page
@@ -35,14 +36,21 @@ def test_shortfalls_are_explained_in_the_users_language(as_user):
 
 def test_report_one_session_then_replace_it(as_user, site):
     c = as_user("op18073")
+    row = "r-2024-03-04-0530"
     r = post_form(c, PAGE + "asrun", {"date": "2024-03-04", "session": "sáng", "status": "missed",
-                                      "segment": "", "reason": "mất điện"})
-    assert r.status_code == 302 and r.headers["Location"].endswith("#asrun")
-    page = c.get(PAGE).get_data(as_text=True)
-    assert "Đã ghi 1 báo cáo: 1 mới, 0 thay thế." in page
-    assert "không phát — mất điện" in page
-    post_form(c, PAGE + "asrun", {"date": "2024-03-04", "session": "sáng", "status": "aired"})
-    assert "Đã ghi 1 báo cáo: 0 mới, 1 thay thế." in c.get(PAGE).get_data(as_text=True)
+                                      "segment": "", "reason": "mất điện", "at": row})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"?at={row}#{row}")
+    page = c.get(r.headers["Location"]).get_data(as_text=True)
+    here = page[page.index(f'id="{row}"'):]
+    here = here[:here.index("</li>\n")]
+    assert "Đã lưu: 1 mới, 0 thay đổi, 0 như cũ." in here  # where the person pressed Save
+    assert "không phát</span>" in here and "mất điện" in here and "ghi bởi op18073" in here
+    assert '<option value="missed" selected>' in here and 'value="mất điện"' in here
+    post_form(c, PAGE + "asrun", {"date": "2024-03-04", "session": "sáng", "status": "aired",
+                                  "at": row})
+    page = c.get(PAGE + f"?at={row}").get_data(as_text=True)
+    assert "Đã lưu: 0 mới, 1 thay đổi, 0 như cũ." in page
+    assert "Báo cáo trước đó (1)" in page  # the miss it replaced is kept, with who and when
     with session_scope(site.db_url) as s:
         rows = s.scalars(select(AsRun)).all()
         assert [(r.status, r.source, r.reported_by) for r in rows] == [("aired", "web", "op18073")]
@@ -67,10 +75,11 @@ def test_upload_asrun_csv(as_user, site):
     csv = ("station,date,session,status,segment,reason\n"
            "18073,2024-03-01,sáng,aired,,\n"
            "18073,2024-03-08,sáng,partial,guide-birth,hết giờ\n").encode()
-    r = post_form(c, PAGE + "asrun", {"file": (io.BytesIO(b"\xef\xbb\xbf" + csv), "asrun.csv")},
-                  content_type="multipart/form-data")
+    r = post_form(c, PAGE + "asrun", {"file": (io.BytesIO(b"\xef\xbb\xbf" + csv), "asrun.csv"),
+                                      "at": "asrun-upload"}, content_type="multipart/form-data")
     assert r.status_code == 302
-    assert "Đã ghi 2 báo cáo: 2 mới, 0 thay thế." in c.get(PAGE).get_data(as_text=True)
+    assert "Đã lưu: 2 mới, 0 thay đổi, 0 như cũ." in c.get(PAGE + "?at=asrun-upload").get_data(
+        as_text=True)
     # a file that speaks for another station is refused whole, even with good lines in it
     other = csv.replace(b"18073,2024-03-08", b"18202,2024-03-08")
     r = post_form(c, PAGE + "asrun", {"file": (io.BytesIO(other), "x.csv")},
