@@ -20,9 +20,8 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
-from .text import clean_text
+from .text import Line
 
 # Open validity is stored as these sentinels, not NULL, so that unique keys and comparisons work the
 # same on SQLite and PostgreSQL.
@@ -36,17 +35,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class Line(TypeDecorator):
-    """A one-line text column: every value stored goes through clean_text (no control or
-    direction marks, NFC), whichever importer, form, API or command wrote it."""
-
-    impl = String
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return clean_text(value) if isinstance(value, str) else value
 
 
 class Base(DeclarativeBase):
@@ -405,11 +393,3 @@ class Job(Base):
     created_by: Mapped[str | None] = mapped_column(Line(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-
-
-__all__ = [
-    "BEGINNING", "END_OF_TIME", "Base", "Unit", "Station", "SessionTemplate", "Blackout", "Segment",
-    "KindApproval",
-    "Plan", "Rule", "Schedule", "ScheduleStation", "Airing", "AiringItem", "AsRun", "AsRunHistory", "Bundle",
-    "User", "LoginFailure", "DownloadToken", "Job",
-]

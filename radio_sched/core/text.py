@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sqlalchemy import String
+from sqlalchemy.types import TypeDecorator
+
 # Line and page breaks of every kind: inside a name or title they would start a new line in a
 # playlist (.m3u8), a CSV row or a log, so they become one space.
 _BREAKS = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f\x85\u2028\u2029]+")
@@ -51,3 +54,14 @@ def for_xlsx(value: object) -> object:
     if isinstance(value, str) and _XLSX_ILLEGAL.search(value):
         return _XLSX_ILLEGAL.sub("", value)
     return value
+
+
+class Line(TypeDecorator):
+    """A one-line text column: every value stored goes through clean_text (no control or
+    direction marks, NFC), whichever importer, form, API or command wrote it."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return clean_text(value) if isinstance(value, str) else value
