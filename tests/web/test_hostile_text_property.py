@@ -19,7 +19,7 @@ from radio_sched.core.db import session_scope
 from radio_sched.core.models import AsRun, DownloadToken, Segment, Station, User
 from radio_sched.core.text import clean_text
 from radio_sched.production import playout
-from radio_sched.production.bundle import AiringAudio, StationInfo, _title
+from radio_sched.production.bundle_files import AiringAudio, StationInfo, _title
 from radio_sched.reference.plan_rules import DATA, load_rules
 
 from .conftest import post_form
