@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 
 from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
                    session as cookie, url_for)
@@ -13,22 +12,10 @@ from ..access.throttle import SignInThrottle, keys_for
 from ..access.users import authenticate, end_sessions, session_stamp
 from ..core.i18n import tr
 from ..core.text import clean_text
-from .common import db, login_required
+from .common import db, login_required, safe_next
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
-
-
-# A path on this site in printable ASCII: no '//host', no '/\\host', no tab or line break that
-# a browser drops ('/\t/evil.com' is '//evil.com' to it) or that would split the header.
-_SAME_SITE = re.compile(r"^/(?![/\\])[\x21-\x7e]*$")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never '//other.site' or 'https://...' (an open redirect)."""
-    if not target or not _SAME_SITE.match(target) or "\\" in target:
-        return None
-    return target
 
 
 def home_of(user) -> str:
@@ -49,7 +36,7 @@ def index():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    next_url = _safe_next(request.values.get("next"))
+    next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("login.html", next=next_url, failed=False)
     username = clean_text(request.form.get("username", "")[:80])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from functools import wraps
 from urllib.parse import urlencode
 from typing import Any, Callable
@@ -179,9 +181,22 @@ def lang() -> str:
     return get_lang()
 
 
+# A path on this site in printable ASCII: no '//host', no '/\\host', no tab or line break that
+# a browser drops ('/\t/evil.com' is '//evil.com' to it) or that would split the header.
+_SAME_SITE = re.compile(r"^/(?![/\\])[\x21-\x7e]*$")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never '//other.site' or 'https://...' (an open redirect)."""
+    if not target or not _SAME_SITE.match(target) or "\\" in target:
+        return None
+    return target
+
+
 def lang_url(code: str) -> str:
     """This page in another language: its path and query kept, only ?lang= changed."""
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+    args = [(k, v) for k, v in request.args.items(multi=True)
+            if k != "lang" and (k != "next" or safe_next(v))] + [("lang", code)]
     return request.path + "?" + urlencode(args)
 
 

@@ -22,7 +22,8 @@ from ..planning.planner_month import (
 from ..planning.replan import check_replan
 from ..reference.blackouts import add_blackout, remove_blackout
 from ..reports.station_month import reason_text
-from .common import db, landing_month, login_required, month_or_404, settings, web_settings
+from .common import (
+    db, is_code, landing_month, login_required, month_or_404, settings, web_settings)
 
 UPLOAD_FIELDS = ("kind", "title", "slug", "scope", "valid_from", "valid_until", "topics",
                  "language", "producer")
@@ -34,6 +35,8 @@ bp = Blueprint("planner", __name__)
 def planner_or_404(level: str, code: str, period: Period) -> Planner:
     """The unit that plans there that month, if the signed-in user may run its work (403 if not);
     a code unknown that month, or a province that has districts then, answers 404."""
+    if not is_code(code):
+        abort(404)
     planner = find_planner(db(), level, code, period)  # NotFound: a 404 page that says why
     if not may_plan(g.user, planner):
         abort(403)
