@@ -5,8 +5,9 @@
     .venv/bin/python scripts/screenshots.py [WORK] --guide [--out docs/huong-dan/images]
 
 WORK (default: work/, where scripts/demo.sh runs) must hold a finished demo. Saves
-audit-report.png (the quarter's printable audit report) and station-page.png (a station's month
-as its operator sees it, signed in with the demo's station account), reduced to a 64-colour palette
+audit-report.png (the quarter's printable audit report), station-page.png and station-phone.png (a
+station's month as its operator sees it on a desk and on a 390 px phone, signed in with the demo's
+station account) and coverage-page.png (the Department's coverage of the quarter), reduced to a 64-colour palette
 by ffmpeg so that they stay small in the repository. With --guide, the user guide's pictures
 instead: each role's pages, signed in with the demo's account of that role.
 """
@@ -53,10 +54,10 @@ def chromium():
     return driver, profile
 
 
-def shoot(driver, path: Path, height: int) -> None:
+def shoot(driver, path: Path, height: int, width: int = WIDTH) -> None:
     """The top `height` pixels of the page (at most the page's own height), as a small PNG."""
     full = driver.execute_script("return document.documentElement.scrollHeight")
-    clip = {"x": 0, "y": 0, "width": WIDTH, "height": min(height, full), "scale": 1}
+    clip = {"x": 0, "y": 0, "width": width, "height": min(height, full), "scale": 1}
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "clip": clip,
                                                              "captureBeyondViewport": True})
     raw = path.with_suffix(".raw.png")
@@ -148,6 +149,16 @@ def main() -> None:
         if "/login" in driver.current_url:
             sys.exit("could not sign in with the demo's station account")
         shoot(driver, out / "station-page.png", 1500)
+        driver.set_window_size(390, 844)  # the operator's phone
+        driver.get(f"{base}/station/{code}/{month}/")
+        shoot(driver, out / "station-phone.png", 1700, width=390)
+        driver.set_window_size(WIDTH, 900)
+        department = next(a for a in json.loads(accounts.read_text(encoding="utf-8")).values()
+                          if a["role"] == "department")
+        sign_in(driver, base, department)
+        y, m = month.split("-")
+        driver.get(f"{base}/department/{y}-Q{(int(m) - 1) // 3 + 1}/coverage")
+        shoot(driver, out / "coverage-page.png", 1300)
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)

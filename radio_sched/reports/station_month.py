@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 
 from .asrun import report_history, station_reports
 from .past import past_statuses
-from ..core.models import Airing, AsRun, AsRunHistory, Bundle, Schedule, ScheduleStation, Station
+from ..core.errors import UserError
+from ..core.models import (
+    Airing, AsRun, AsRunHistory, Bundle, Schedule, ScheduleStation, Segment, Station)
+from ..reference.plan_rules import active_plan
 from ..core.periods import Period
 from ..planning.schedules import current_schedule_ids, station_airings
 
@@ -83,7 +86,7 @@ def station_month(session: Session, station: Station, month: Period) -> StationM
     shortfalls: list[dict[str, Any]] = []
     if schedule_id:
         link = session.get(ScheduleStation, (schedule_id, station.id))
-        shortfalls = list(link.shortfalls or []) if link else []
+        shortfalls = _titled(session, month, list(link.shortfalls or []) if link else [])
     by_day: dict[dt.date, list[Airing]] = {}
     for a in airings:
         by_day.setdefault(a.date, []).append(a)
@@ -99,6 +102,23 @@ def station_month(session: Session, station: Station, month: Period) -> StationM
     return StationMonth(station, month, schedule, shortfalls, airings, weeks, reports,
                         latest_bundle(session, station.id, month.label), statuses,
                         report_history(session, ids))
+
+
+def _titled(session: Session, month: Period, shortfalls: list[dict]) -> list[dict]:
+    """Each stored shortfall with the rule's title and the item's title, as the page shows them
+    (the stored rows keep the ids that the JSON API and the exports carry)."""
+    if not shortfalls:
+        return shortfalls
+    try:
+        rules = {r.id: r.title or r.id for r in active_plan(session, month.start.year)[1].rules}
+    except UserError:
+        rules = {}
+    slugs = {s["segment"] for s in shortfalls if s.get("segment")}
+    titles = dict(session.execute(select(Segment.slug, Segment.title)
+                                  .where(Segment.slug.in_(slugs))).all()) if slugs else {}
+    return [{**s, "rule_title": rules.get(s["rule"], s["rule"]),
+             "segment_title": titles.get(s.get("segment") or "", s.get("segment") or "")}
+            for s in shortfalls]
 
 
 NEW_FOR = dt.timedelta(days=2)

@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import url_for
 
-from ..core.periods import Period, adjacent
+from ..core.periods import Period, adjacent, period_phrase
 
 
 def period_links(period: Period, endpoint: str, key: str = "month", **args: Any) -> dict:
     """{"prev": (label, url), "next": (label, url)} for a page at endpoint whose period argument
     is `key`; other arguments (a code, ?district=) stay as they are."""
     before, after = adjacent(period)
-    return {"prev": (before, url_for(endpoint, **{**args, key: before})),
-            "next": (after, url_for(endpoint, **{**args, key: after}))}
+    return {"prev": (period_phrase(before), url_for(endpoint, **{**args, key: before})),
+            "next": (period_phrase(after), url_for(endpoint, **{**args, key: after})),
+            "this": period_phrase(period.label)}
