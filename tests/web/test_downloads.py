@@ -10,6 +10,8 @@ from radio_sched.core.db import session_scope
 from radio_sched.core.models import Bundle, Schedule
 from radio_sched.access.tokens import revoke_token
 
+from radio_sched.production.zip_layout import layout_path
+
 from .data import add_bundle, station
 
 pytestmark = pytest.mark.all_backends
@@ -95,10 +97,14 @@ def test_a_bad_bundle_record_never_reaches_other_files(op, site, bad_path, tmp_p
     assert get(op, URL).status_code == 404
 
 
-def test_a_file_changed_behind_the_database_is_not_served(op, site):
+@pytest.mark.parametrize("changed", ["layout", "audio"])
+def test_a_file_changed_behind_the_database_is_not_served(op, site, changed):
     with session_scope(site.db_url) as s:
         path = site.root / s.scalar(select(Bundle).where(Bundle.sha256 == site.bundles["18073"][0])).path
-    path.write_bytes(b"truncated")
+    if changed == "layout":
+        layout_path(path).write_text("truncated")
+    else:  # the cached audio the layout reads a range of
+        next((site.root / ".cache" / "sessions").glob("18073-*")).write_bytes(b"truncated")
     assert get(op, URL).status_code == 404
 
 
