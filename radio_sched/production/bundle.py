@@ -4,6 +4,7 @@ content changes, saying which version it replaces and what to delete."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import zipfile
@@ -16,10 +17,12 @@ from sqlalchemy.orm import Session as DbSession
 
 from .. import __version__
 from ..core.config import AudioSettings, Settings
-from ..core.models import Bundle, Schedule
+from ..core.errors import NotFound, UserError
+from ..core.i18n import M
+from ..core.models import Bundle, Schedule, Station
 from ..core.periods import Period
 from .bundle_files import AiringAudio, Entry, Item, StationInfo, Version, content_key, entries
-from ..core.files import clean_stale_temps, temp_path
+from ..core.files import CHUNK, atomic_file, clean_stale_temps, temp_path
 from . import zip_layout
 from .zip_layout import Member
 
@@ -195,3 +198,38 @@ def iter_bundle(path: Path) -> Iterator[tuple[str, bytes]]:
     with open_bundle(path) as raw, zipfile.ZipFile(raw) as zf:
         for name in zf.namelist():
             yield name, zf.read(name)
+
+
+def current_bundle(db: DbSession, month: Period, station_code: str) -> Bundle:
+    """The station's newest bundle of the month (what a download gives); NotFound if none."""
+    station = db.scalar(select(Station).where(Station.code == station_code).limit(1))
+    if station is None:
+        raise NotFound(M("no station has the code {c}", "không có đài nào mã {c}", c=station_code))
+    row = db.scalar(select(Bundle).where(Bundle.station_id == station.id, Bundle.month == month.label)
+                    .order_by(Bundle.version.desc()).limit(1))
+    if row is None:
+        raise NotFound(M("{s} ({c}) has no bundle for {m}: render the month first",
+                         "{s} ({c}) chưa có gói tháng {m}: hãy dựng tháng trước",
+                         s=station.name, c=station.code, m=month.label))
+    return row
+
+
+def export_bundle(db: DbSession, settings: Settings, month: Period, station_code: str,
+                  out: Path) -> Bundle:
+    """Write the station's current bundle to `out` (atomically): the bytes a download gives,
+    checked against the recorded size and sha256 as they are written."""
+    row = current_bundle(db, month, station_code)
+    h = hashlib.sha256()
+    try:
+        with open_bundle(Path(settings.schedules_root) / row.path) as src, atomic_file(out) as (f, _):
+            while block := src.read(CHUNK):
+                h.update(block)
+                f.write(block)
+            if (src.tell(), h.hexdigest()) != (row.size, row.sha256):
+                raise UserError(M("the bundle {p} is not what was recorded: render the month again",
+                                  "gói {p} không khớp với bản đã ghi: hãy dựng lại tháng", p=row.path))
+    except FileNotFoundError as exc:
+        raise UserError(M("the bundle {p} cannot be assembled ({e}): render the month again",
+                          "không ghép được gói {p} ({e}): hãy dựng lại tháng", p=row.path,
+                          e=str(exc))) from None
+    return row
