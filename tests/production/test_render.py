@@ -15,6 +15,7 @@ from radio_sched.production.session_audio import pydub_reference
 from radio_sched.core.errors import NotFound, UserError
 from radio_sched.core.models import Bundle, Segment
 from radio_sched.production.month_render import render_month
+from radio_sched.production.session_audio import SessionCache
 from radio_sched.reference.plan_rules import load_rules, preset_rules_text
 from radio_sched.core.scopes import Scope
 from radio_sched.production.bundle import open_bundle
@@ -172,6 +173,19 @@ def test_a_new_bundle_version_only_where_content_changed(month, settings):
     v2 = read_zip(settings.schedules_root / "2024-03/18073/18073-2024-03-v2.zip")
     assert manifest_of(v2)["schedule_version"] == 2
     assert (settings.schedules_root / "2024-03/18073/18073-2024-03-v1.layout.json").exists()
+    # what v2 costs: its layout and the one session it has that no other had; v1 reads the cache
+    cache = SessionCache(settings.schedules_root)
+    sessions = sorted(cache.root.rglob("*.mp3"))
+    assert len(sessions) == UNIQUE + 1
+    assert all(layout_path(settings.schedules_root / r.path).stat().st_size < 64_000 for r in rows)
+    stray = cache.root / "ff" / ("f" * 64 + ".mp3")
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"no layout reads me")
+    assert cache.prune(older_than_s=0) == 1 and sorted(cache.root.rglob("*.mp3")) == sessions
+    for r in rows:  # every version recorded, old ones included, still assembles as recorded
+        with open_bundle(settings.schedules_root / r.path) as f:
+            data = f.read()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (r.size, r.sha256)
 
 
 def test_one_station_or_district(month, settings):
