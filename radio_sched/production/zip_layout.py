@@ -76,10 +76,10 @@ def build(path: Path | str, members: Iterable[Member], when: dt.date,
     hashes = {} if hashes is None else hashes
 
     def blob(data: bytes) -> None:
-        if pieces and "data" in pieces[-1]:
+        if pieces and "_raw" in pieces[-1]:
             pieces[-1]["_raw"] += data
         else:
-            pieces.append({"data": "", "_raw": data})
+            pieces.append({"_raw": data})
 
     base = Path(path).parent
     base.mkdir(parents=True, exist_ok=True)
@@ -106,9 +106,9 @@ def build(path: Path | str, members: Iterable[Member], when: dt.date,
         raise ValueError(f"{path}: a zip of {offset} bytes and {count} files needs zip64")
     blob(cd + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(cd),
                           offset, 0))
-    for p in pieces:
+    for p in pieces:  # headers and text kept deflated: a layout is a few KB a station
         if "_raw" in p:
-            p["data"] = base64.b64encode(p.pop("_raw")).decode("ascii")
+            p["z"] = base64.b64encode(zlib.compress(p.pop("_raw"), 9)).decode("ascii")
     layout = {"format": FORMAT, "size": offset + len(cd) + 22, "sha256": "", "pieces": pieces}
     h = hashlib.sha256()
     for block in _chunks(_resolve(layout, base)):
@@ -130,8 +130,8 @@ class _Piece:
 def _resolve(layout: dict, base: Path) -> list[_Piece]:
     out, at = [], 0
     for p in layout["pieces"]:
-        if "data" in p:
-            data = base64.b64decode(p["data"])
+        if "z" in p:
+            data = zlib.decompress(base64.b64decode(p["z"]))
             out.append(_Piece(at, data, None, 0, len(data)))
         else:
             out.append(_Piece(at, None, base / p["file"], int(p["offset"]), int(p["length"])))
