@@ -228,6 +228,11 @@ def floor_render(airings, gap_mp3, out_dir: Path) -> float:
     return time.perf_counter() - started
 
 
+def kept(folder: Path) -> int:
+    """Bytes of the files under folder (what the schedules folder costs on disk)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
 def render_child(work: Path, district: str, jobs: int | None) -> None:
     """Run in its own process so that its peak memory is its own."""
     from radio_sched.core.config import Settings
@@ -248,6 +253,8 @@ def render_child(work: Path, district: str, jobs: int | None) -> None:
                       "unique": res.unique_sessions, "joined": res.sessions_rendered,
                       "encoded": res.parts_prepared, "audio_h": res.audio_s / 3600,
                       "bytes": sum(st.bundle.size for st in res.stations),
+                      "kept": kept(work / "schedules"),
+                      "sessions_kept": kept(work / "schedules" / ".cache" / "sessions"),
                       "status": sorted({st.bundle.status for st in res.stations})}))
 
 
@@ -322,6 +329,9 @@ def main() -> None:
           f"{cold['encoded']} parts encoded), {cold['bytes'] / 1e9:.2f} GB of bundles: "
           f"{cold['wall_s']:.1f} s, peak RSS {cold['maxrss_mb']:.0f} MB")
     print(f"render again (nothing changed): {warm['wall_s']:.1f} s, bundles {warm['status']}")
+    print(f"kept in schedules/: {warm['kept'] / 1e6:.1f} MB for {warm['bytes'] / 1e6:.1f} MB of "
+          f"bundles to download; distinct session audio {warm['sessions_kept'] / 1e6:.1f} MB "
+          f"(kept / distinct = {warm['kept'] / max(1, warm['sessions_kept']):.3f}x)")
 
     refs = work / "refs"
     refs.mkdir()

@@ -29,6 +29,7 @@ from radio_sched.core.db import session_scope, upgrade
 from radio_sched.core.models import (
     Airing, AiringItem, Bundle, Schedule, ScheduleStation, Segment, Station, User
 )
+from radio_sched.production import zip_layout
 from radio_sched.reference.presets import apply_preset
 from radio_sched.access.tokens import create_token
 from radio_sched.access.users import hash_password
@@ -72,14 +73,17 @@ def build(db_url: str, root: Path, n_bundles: int, size_mb: float) -> dict[str, 
         s.execute(insert(AiringItem), items)
         size = int(size_mb * 1024 * 1024)
         for st in stations[:n_bundles]:
-            data = hashlib.shake_256(st.code.encode()).digest(size)
+            # as a render keeps it: the audio once in the session cache, the zip as its layout
+            audio = root / ".cache" / "sessions" / f"{st.code}.mp3"
+            audio.parent.mkdir(parents=True, exist_ok=True)
+            audio.write_bytes(hashlib.shake_256(st.code.encode()).digest(size))
             rel = f"{MONTH}/{st.code}/bundle.zip"
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_bytes(data)
+            layout = zip_layout.build(root / rel, [zip_layout.Member(
+                f"{st.code}-{MONTH}/sang.mp3", b"", audio, 0, size)], dt.date(2024, 3, 1))
             s.add(Bundle(station_id=st.id, month=MONTH, version=1, schedule_id=sch.id, path=rel,
-                         sha256=hashlib.sha256(data).hexdigest(), size=size))
+                         sha256=layout["sha256"], size=layout["size"]))
             _row, token = create_token(s, st)
-            tokens[st.code] = (token, hashlib.sha256(data).hexdigest())
+            tokens[st.code] = (token, layout["sha256"])
         pw = hash_password(PASSWORD)
         s.add_all([User(username="so", password_hash=pw, role="department", scope="province"),
                    User(username="d436", password_hash=pw, role="district", scope="district:436")])

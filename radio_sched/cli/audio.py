@@ -1,4 +1,4 @@
-"""radio-sched segments (add, import, speak, list) and render: the audio library and the month's bundles."""
+"""radio-sched segments (add, import, speak, list), render and bundle: the audio library and the month's bundles."""
 
 from __future__ import annotations
 
@@ -179,3 +179,20 @@ def _day(d) -> str:
 def register(cli: click.Group) -> None:
     cli.add_command(segments_group)
     cli.add_command(render_cmd)
+    cli.add_command(bundle_cmd)
+
+
+@click.command("bundle")
+@click.argument("month")
+@click.option("--station", "station_code", required=True, metavar="CODE", help="The station's code.")
+@click.option("-o", "--output", "output", required=True, metavar="FILE.zip",
+              type=click.Path(dir_okay=False, writable=True), help="Where to write the zip.")
+@pass_app
+def bundle_cmd(app: AppContext, month, station_code, output) -> None:
+    """Write a station's current bundle of the month (the bytes a download gives)."""
+    from ..production.bundle import export_bundle
+
+    with app.session() as session:
+        row = export_bundle(session, app.settings, month_arg(month), station_code, Path(output))
+    click.echo(tr("{out}: bundle v{v}, {n} bytes, sha256 {h}", "{out}: gói bản {v}, {n} byte, sha256 {h}",
+                  out=output, v=row.version, n=row.size, h=row.sha256))

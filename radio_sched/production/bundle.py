@@ -1,9 +1,9 @@
-"""Per-station bundles: one deterministic zip a month (the files of bundle_files.py and a manifest); a
-new Bundle version only when the content changes, saying which version it replaces and what to delete."""
+"""Per-station bundles: one deterministic zip a month (the files of bundle_files.py and a manifest),
+kept as a layout over the cached session audio (zip_layout.py); a new Bundle version only when the
+content changes, saying which version it replaces and what to delete."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session as DbSession
 
 from .. import __version__
 from ..core.config import AudioSettings, Settings
-from ..core.models import Bundle, Schedule
+from ..core.errors import NotFound, UserError
+from ..core.i18n import M
+from ..core.models import Bundle, Schedule, Station
 from ..core.periods import Period
 from .bundle_files import AiringAudio, Entry, Item, StationInfo, Version, content_key, entries
-from ..core.files import CHUNK, clean_stale_temps, temp_path
-from .store import sha256_file
+from ..core.files import CHUNK, atomic_file, clean_stale_temps, temp_path
+from . import zip_layout
+from .zip_layout import Member
 
 FORMAT = "radio-sched.bundle/1"
 MANIFEST = "manifest.json"
@@ -39,50 +42,41 @@ class BundleOutcome:
     schedule_id: int
 
 
-def _zinfo(name: str, when: dt.date, stored: bool) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(when.year, when.month, when.day, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    info.create_system = 3
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def _write_zip(tmp: Path, top: str, files: list[Entry], manifest: dict, month: Period) -> None:
-    """The files under the folder `top` in the order given, the manifest last; fixed timestamps;
-    MP3 stored, text deflated. A derived file is made from the checksums of those before it."""
+def _write_zip(final: Path, top: str, files: list[Entry], manifest: dict, month: Period) -> dict:
+    """The zip's layout (kept next to `final`; the zip itself is assembled when read): the files
+    under the folder `top` in the order given, the manifest last; all stored, fixed timestamps. A
+    derived file is made from the checksums of those before it. Returns the layout."""
     listed, hashes = [], {}
-    with open(tmp, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
+
+    def members():
         for e in files:
-            h = hashlib.sha256()
+            name = f"{top}/{e.path}"
             if e.audio is not None:
+                yield Member(name, e.header, e.audio.path, 0, e.audio.size)
                 size = len(e.header) + e.audio.size
-                with zf.open(_zinfo(f"{top}/{e.path}", month.start, True), "w") as out:
-                    out.write(e.header)
-                    h.update(e.header)
-                    with open(e.audio.path, "rb") as f:
-                        while block := f.read(CHUNK):
-                            out.write(block)
-                            h.update(block)
             else:
-                data = e.derive(hashes) if e.derive is not None else e.data
+                data = e.derive({p[len(top) + 1:]: h for p, h in hashes.items()}) \
+                    if e.derive is not None else e.data
+                yield Member(name, data)
                 size = len(data)
-                zf.writestr(_zinfo(f"{top}/{e.path}", month.start, False), data, compresslevel=9)
-                h.update(data)
-            hashes[e.path] = h.hexdigest()
-            listed.append({"path": e.path, "sha256": hashes[e.path], "size": size,
+            listed.append({"path": e.path, "sha256": hashes[name], "size": size,
                            "duration_s": None if e.duration_s is None else round(e.duration_s, 3)})
-        manifest = dict(manifest, files=listed)
-        data = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        zf.writestr(_zinfo(f"{top}/{MANIFEST}", month.start, False), data, compresslevel=9)
-        zf.close()
-        raw.flush()
-        os.fsync(raw.fileno())
+        data = (json.dumps(dict(manifest, files=listed), ensure_ascii=False, indent=1) + "\n")
+        yield Member(f"{top}/{MANIFEST}", data.encode("utf-8"))
+
+    return zip_layout.build(final, members(), month.start, hashes)
+
+
+def open_bundle(path: Path) -> zip_layout.ZipReader:
+    """The bundle zip named `path` (root / Bundle.path) as a seekable reader, assembled from its
+    layout and the cached session audio; FileNotFoundError if either is missing."""
+    return zip_layout.open_zip(path)
 
 
 def read_manifest(path: Path) -> dict | None:
-    """The manifest of a bundle on disk, or None if the zip is missing or unreadable."""
+    """The manifest of a bundle, or None if it is missing or unreadable."""
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_bundle(path) as raw, zipfile.ZipFile(raw) as zf:
             name = next(n for n in zf.namelist() if n.endswith("/" + MANIFEST))
             return json.loads(zf.read(name))
     except (OSError, zipfile.BadZipFile, StopIteration, ValueError, KeyError):
@@ -173,12 +167,12 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
                 v = _version(latest.version, previous_of(latest.version), files(Version(0)))
-                _write_zip(tmp, top, files(v), manifest(v, old_version), month)
-                if sha256_file(tmp) == latest.sha256:
-                    os.replace(tmp, final)
+                if _write_zip(tmp, top, files(v), manifest(v, old_version), month)["sha256"] \
+                        == latest.sha256:
+                    os.replace(zip_layout.layout_path(tmp), zip_layout.layout_path(final))
                     return outcome(latest, "restored"), None
             finally:
-                tmp.unlink(missing_ok=True)
+                zip_layout.layout_path(tmp).unlink(missing_ok=True)
 
     number = latest.version + 1 if latest else 1
     rel = bundle_relpath(station.code, month, number)
@@ -187,24 +181,55 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
     clean_stale_temps(final.parent)
     status = "new"
     old = read_manifest(final)
-    if old is not None and old.get("content_key") == key and old.get("bundle_version") == number \
-            and old.get("schedule_version") == schedule.version:
+    layout = zip_layout.load(final)
+    if old is not None and layout is not None and old.get("content_key") == key \
+            and old.get("bundle_version") == number and old.get("schedule_version") == schedule.version:
         status = "adopted"  # written by a run that was stopped before it could record it
     else:
         version = _version(number, previous_of(number), files(Version(0)))
-        tmp = temp_path(final)
-        try:
-            _write_zip(tmp, top, files(version), manifest(version, schedule.version), month)
-            os.replace(tmp, final)
-        finally:
-            tmp.unlink(missing_ok=True)
+        layout = _write_zip(final, top, files(version), manifest(version, schedule.version), month)
     row = Bundle(station_id=station.id, month=month.label, version=number, schedule_id=schedule.id,
-                 path=rel, sha256=sha256_file(final), size=final.stat().st_size)
+                 path=rel, sha256=layout["sha256"], size=layout["size"])
     return outcome(row, status), row
 
 
 def iter_bundle(path: Path) -> Iterator[tuple[str, bytes]]:
     """Every (name, bytes) of a bundle zip, in order (for checks and the web's previews)."""
-    with zipfile.ZipFile(path) as zf:
+    with open_bundle(path) as raw, zipfile.ZipFile(raw) as zf:
         for name in zf.namelist():
             yield name, zf.read(name)
+
+
+def current_bundle(db: DbSession, month: Period, station_code: str) -> Bundle:
+    """The station's newest bundle of the month (what a download gives); NotFound if none."""
+    station = db.scalar(select(Station).where(Station.code == station_code).limit(1))
+    if station is None:
+        raise NotFound(M("no station has the code {c}", "không có đài nào mã {c}", c=station_code))
+    row = db.scalar(select(Bundle).where(Bundle.station_id == station.id, Bundle.month == month.label)
+                    .order_by(Bundle.version.desc()).limit(1))
+    if row is None:
+        raise NotFound(M("{s} ({c}) has no bundle for {m}: render the month first",
+                         "{s} ({c}) chưa có gói tháng {m}: hãy dựng tháng trước",
+                         s=station.name, c=station.code, m=month.label))
+    return row
+
+
+def export_bundle(db: DbSession, settings: Settings, month: Period, station_code: str,
+                  out: Path) -> Bundle:
+    """Write the station's current bundle to `out` (atomically): the bytes a download gives,
+    checked against the recorded size and sha256 as they are written."""
+    row = current_bundle(db, month, station_code)
+    h = hashlib.sha256()
+    try:
+        with open_bundle(Path(settings.schedules_root) / row.path) as src, atomic_file(out) as (f, _):
+            while block := src.read(CHUNK):
+                h.update(block)
+                f.write(block)
+            if (src.tell(), h.hexdigest()) != (row.size, row.sha256):
+                raise UserError(M("the bundle {p} is not what was recorded: render the month again",
+                                  "gói {p} không khớp với bản đã ghi: hãy dựng lại tháng", p=row.path))
+    except FileNotFoundError as exc:
+        raise UserError(M("the bundle {p} cannot be assembled ({e}): render the month again",
+                          "không ghép được gói {p} ({e}): hãy dựng lại tháng", p=row.path,
+                          e=str(exc))) from None
+    return row

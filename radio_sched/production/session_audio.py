@@ -9,6 +9,7 @@ of its parts' frames. The gap is whole frames of encoded silence, never longer t
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -16,6 +17,7 @@ from typing import Sequence
 from .parts import Library, ReadyPart, ceil_ms
 from ..core.files import CHUNK, atomic_file, clean_stale_temps
 from .tools import audio_segment
+from . import zip_layout
 
 FORMAT = "session/1"
 
@@ -99,6 +101,26 @@ class SessionCache:
 
     def clean(self) -> int:
         return clean_stale_temps(self.root)
+
+    def prune(self, *, older_than_s: float = 86400.0) -> int:
+        """Remove cached sessions that no bundle's layout under the schedules root reads (a layout
+        is kept for every version a Bundle row records, so those are never removed), nor any made
+        in the last `older_than_s` (a render in flight joins its sessions before its layouts).
+        Returns how many files were removed."""
+        schedules = self.root.parents[1]
+        used: set[Path] = set()
+        for kept in schedules.rglob("*" + zip_layout.SUFFIX):
+            layout = zip_layout.load(kept.with_name(kept.name.removesuffix(zip_layout.SUFFIX) + ".zip"))
+            if layout is None:
+                continue
+            used.update(p.resolve() for p, _ in zip_layout.files_of(layout, kept.parent))
+        removed, now = 0, time.time()
+        for path in self.root.rglob("*.mp3") if self.root.is_dir() else ():
+            if path.resolve() in used or now - path.stat().st_mtime < older_than_s:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
 
 
 def pydub_reference(parts: Sequence[Path], gap_s: float, sample_rate: int):

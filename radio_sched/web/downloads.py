@@ -1,4 +1,4 @@
-"""Bundle downloads: streamed from disk with ETag, If-None-Match and Range; never a path from a URL."""
+"""Bundle downloads: assembled from their layout and streamed with ETag, If-None-Match and Range; never a path from a URL."""
 
 from __future__ import annotations
 
@@ -8,30 +8,35 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Response, abort, request, send_file
+from flask import Response, abort, request
+from werkzeug.wsgi import wrap_file
 
 from ..core.models import Bundle, Station
+from ..production.bundle import open_bundle
+from ..production.zip_layout import ZipReader
 
 log = logging.getLogger(__name__)
 
 
-def bundle_path(root: Path, bundle: Bundle) -> Path:
-    """The bundle's file, which must lie inside the schedules root and match its recorded size."""
+def bundle_reader(root: Path, bundle: Bundle) -> ZipReader:
+    """The bundle's zip, assembled from its layout, which must lie inside the schedules root and
+    match its recorded size and sha256."""
     base = root.resolve()
     path = (base / bundle.path).resolve()
     if not path.is_relative_to(base) or path == base:
         log.error("bundle %d points outside the schedules root: %r", bundle.id, bundle.path)
         abort(404)
     try:
-        size = path.stat().st_size
-    except OSError:
-        log.error("bundle %d: file %s is missing", bundle.id, path)
+        reader = open_bundle(path)
+    except OSError as exc:
+        log.error("bundle %d: %s cannot be assembled: %s", bundle.id, path, exc)
         abort(404)
-    if size != bundle.size:  # a file replaced behind the database's back is not served as this one
-        log.error("bundle %d: %s has %d bytes, the record says %d", bundle.id, path, size,
+    if (reader.size, reader.sha256) != (bundle.size, bundle.sha256):  # replaced behind our back
+        reader.close()
+        log.error("bundle %d: %s has %d bytes, the record says %d", bundle.id, path, reader.size,
                   bundle.size)
         abort(404)
-    return path
+    return reader
 
 
 def ascii_slug(text: str) -> str:
@@ -53,14 +58,19 @@ def content_disposition(plain: str, pretty: str) -> str:
 
 
 def send_bundle(root: Path, bundle: Bundle, station: Station, *, max_age: int = 0) -> Response:
-    """The zip with ETag = its sha256; werkzeug answers If-None-Match (304), Range (206, 416) and
-    If-Range from it, and streams the file rather than reading it whole."""
+    """The zip with ETag = its sha256 (kept with its layout: nothing is hashed now); werkzeug
+    answers If-None-Match (304), Range (206, 416) and If-Range from it, and streams the zip as it
+    is assembled rather than reading it whole."""
     if bundle.station_id != station.id:  # callers look bundles up by station; this is a backstop
         abort(404)
-    path = bundle_path(root, bundle)
+    reader = bundle_reader(root, bundle)
     plain, pretty = download_names(station, bundle)
-    resp = send_file(path, mimetype="application/zip", as_attachment=True, download_name=plain,
-                     conditional=True, etag=bundle.sha256, max_age=max_age)
+    resp = Response(wrap_file(request.environ, reader), mimetype="application/zip",
+                    direct_passthrough=True)
+    resp.content_length = reader.size
+    resp.set_etag(bundle.sha256)
+    resp.cache_control.max_age = max_age
+    resp = resp.make_conditional(request, accept_ranges=True, complete_length=reader.size)
     resp.headers["Content-Disposition"] = content_disposition(plain, pretty)
     resp.headers["Cache-Control"] = "private, no-cache"
     if resp.status_code == 304 or request.method == "HEAD":

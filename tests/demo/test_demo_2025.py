@@ -23,6 +23,7 @@ from radio_sched.demo.story import run_demo
 from radio_sched.demo.summary import lines
 from radio_sched.planning.plan import check_month
 from radio_sched.planning.schedules import current_schedule_ids
+from radio_sched.production.bundle import open_bundle
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("ffmpeg")),
@@ -82,7 +83,7 @@ def test_every_station_has_its_newest_bundle(demo, db):
         b = db.scalar(select(Bundle).where(Bundle.station_id == sid, Bundle.month == "2025-09")
                       .order_by(Bundle.version.desc()).limit(1))
         assert b is not None and b.schedule_id == sch, ids[sid]
-        with zipfile.ZipFile(root / b.path) as z:
+        with zipfile.ZipFile(open_bundle(root / b.path)) as z:
             names, whole = z.namelist(), z.testzip() is None
         assert whole and f"{ids[sid]}-2025-09/manifest.json" in names
         days = {n.split("/")[1] for n in names if n.endswith(".mp3")}

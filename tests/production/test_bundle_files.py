@@ -19,6 +19,7 @@ import pytest
 from radio_sched.production import mp3
 from radio_sched.core.scopes import Scope
 from radio_sched.production.month_render import render_month
+from radio_sched.production.bundle import open_bundle
 
 from . import pdftext
 from .helpers import PLAN, SHARED, schedule
@@ -30,7 +31,7 @@ V2 = "2024-03/18073/18073-2024-03-v2.zip"
 
 def files_of(path) -> dict[str, bytes]:
     """A bundle's files by their path inside its folder."""
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(open_bundle(path)) as zf:
         return {n.split("/", 1)[1]: zf.read(n) for n in zf.namelist()}
 
 
@@ -89,7 +90,7 @@ def test_each_session_mp3_says_its_exact_length(month, settings, tmp_path):
 @pytest.mark.skipif(LIQUIDSOAP is None, reason="liquidsoap is not installed")
 def test_the_bundles_phat_liq_passes_liquidsoaps_check_and_names_its_files(month, settings, tmp_path):
     render_month(settings, month, "2024-03")
-    with zipfile.ZipFile(settings.schedules_root / V1) as zf:
+    with zipfile.ZipFile(open_bundle(settings.schedules_root / V1)) as zf:
         zf.extractall(tmp_path)
     folder = tmp_path / "18073-2024-03"
     done = subprocess.run([LIQUIDSOAP, "--check", str(folder / "phat.liq")], cwd=tmp_path,
@@ -117,7 +118,7 @@ def test_v2_names_what_it_replaces_and_deleting_remove_leaves_exactly_its_files(
     assert (m2["bundle_version"], m2["replaces"], m2["remove"]) == (2, 1, gone)
     folder = tmp_path / "station"
     for path in (V1, V2):  # one folder, v1 then v2 unzipped over it
-        with zipfile.ZipFile(settings.schedules_root / path) as zf:
+        with zipfile.ZipFile(open_bundle(settings.schedules_root / path)) as zf:
             zf.extractall(folder)
     top = folder / "18073-2024-03"
     for rel in m2["remove"]:
@@ -153,7 +154,7 @@ def test_printed_sheets_carry_station_month_and_page_on_every_page(library, sett
                   for k, (name, at) in enumerate((("sáng", "05:30"), ("chiều", "17:00")))]
     schedule(library, {"18073": month_plan})
     render_month(settings, library, "2024-03", Scope("commune", "18073"))
-    with zipfile.ZipFile(settings.schedules_root / V1) as zf:
+    with zipfile.ZipFile(open_bundle(settings.schedules_root / V1)) as zf:
         zf.extractall(tmp_path)
     folder = tmp_path / "18073-2024-03"
     for sheet, title in (("lich-phat.html", "Lịchphát"), ("so-nhat-ky.html", "Sổnhậtkýphátthanh")):

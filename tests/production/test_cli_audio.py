@@ -88,7 +88,7 @@ def test_render_takes_the_webs_job_lock(runner, month, settings, db_url):
     res = runner([*paths, "--lang", "en", "render", "2024-03", "--district", "436"])
     assert res.exit_code == 3 and f"job {web}, started by so" in res.output, res.output
     assert month.scalars(select(Bundle)).all() == []
-    assert not settings.schedules_root.exists() or not any(settings.schedules_root.rglob("*.zip"))
+    assert not settings.schedules_root.exists() or not any(settings.schedules_root.rglob("*.layout.json"))
     run(db_url, web, lambda s, p: {})
     res = runner([*paths, "render", "2024-03", "--district", "436"])
     assert res.exit_code == 0, res.output

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from radio_sched.core.models import Bundle
 from radio_sched.production.month_render import render_month
+from radio_sched.production.bundle import open_bundle
+from radio_sched.production.zip_layout import layout_path
 
 from .helpers import UNIQUE
 
@@ -28,15 +30,19 @@ DRIVER = textwrap.dedent("""
         def progress(done, total):
             if done >= int(k):
                 os.kill(os.getpid(), signal.SIGKILL)
-    else:  # killed in the middle of writing the k-th zip, before its manifest is in
-        real, seen = zipfile.ZipFile.writestr, []
-        def writestr(self, zinfo, data, *args, **kwargs):
-            if getattr(zinfo, "filename", zinfo).endswith("manifest.json"):
-                seen.append(1)
-                if len(seen) >= int(k):
+    else:  # killed in the middle of writing the k-th zip's layout
+        from radio_sched.core.files import temp_path
+        from radio_sched.production import zip_layout
+        real, seen = zip_layout.write_atomic, []
+        def write_atomic(final, data):
+            seen.append(1)
+            if len(seen) >= int(k):
+                with open(temp_path(Path(final)), "w") as f:
+                    f.write(data[:len(data) // 2])
+                    f.flush()
                     os.kill(os.getpid(), signal.SIGKILL)
-            return real(self, zinfo, data, *args, **kwargs)
-        zipfile.ZipFile.writestr = writestr
+            return real(final, data)
+        zip_layout.write_atomic = write_atomic
     with session_scope(url) as s:
         render_month(settings, s, "2024-03", progress=progress, jobs=1)
 """)
@@ -68,17 +74,17 @@ def test_killed_while_writing_a_zip(month, settings):
     kill_render(settings, "zip", 2)  # the first station's zip is whole, the second's half-written
     first = settings.schedules_root / "2024-03/18073/18073-2024-03-v1.zip"
     second = settings.schedules_root / "2024-03/18077"
-    assert visible(settings.schedules_root) == ["2024-03/18073/18073-2024-03-v1.zip"]
-    assert zipfile.ZipFile(first).testzip() is None
+    assert visible(settings.schedules_root) == ["2024-03/18073/18073-2024-03-v1.layout.json"]
+    assert zipfile.ZipFile(open_bundle(first)).testzip() is None
     assert [p.name.startswith(".tmp-") for p in second.iterdir()] == [True]  # hidden, partial
     month.expire_all()
     assert month.scalar(select(func.count()).select_from(Bundle)) == 0  # nothing was recorded
-    mtime = os.stat(first).st_mtime_ns
+    mtime = os.stat(layout_path(first)).st_mtime_ns
     res = render_month(settings, month, "2024-03")
     status = {s.code: s.bundle.status for s in res.stations}
     assert status == {"18073": "adopted", "18077": "new", "18202": "new", "18205": "new"}
-    assert os.stat(first).st_mtime_ns == mtime  # the finished zip was not written again
+    assert os.stat(layout_path(first)).st_mtime_ns == mtime  # the finished zip was not written again
     assert res.sessions_rendered == 0
-    assert [p.name for p in second.iterdir()] == ["18077-2024-03-v1.zip"]  # the partial one is gone
+    assert [p.name for p in second.iterdir()] == ["18077-2024-03-v1.layout.json"]  # the partial one is gone
     for s in res.stations:
-        assert zipfile.ZipFile(settings.schedules_root / s.bundle.path).testzip() is None
+        assert zipfile.ZipFile(open_bundle(settings.schedules_root / s.bundle.path)).testzip() is None

@@ -2,6 +2,7 @@
 come out byte for byte the same, a new version only when the content changes, clear refusals."""
 
 import hashlib
+import io
 import json
 import shutil
 import zipfile
@@ -14,17 +15,22 @@ from radio_sched.production.session_audio import pydub_reference
 from radio_sched.core.errors import NotFound, UserError
 from radio_sched.core.models import Bundle, Segment
 from radio_sched.production.month_render import render_month
+from radio_sched.production.session_audio import SessionCache
 from radio_sched.reference.plan_rules import load_rules, preset_rules_text
 from radio_sched.core.scopes import Scope
+from radio_sched.production.bundle import open_bundle
+from radio_sched.production.zip_layout import layout_path
 
 from .helpers import PLAN, SHARED, UNIQUE, decoded_samples, ebur128, ffprobe_tags, schedule
 
 def zips(settings):
-    return sorted(settings.schedules_root.glob("2024-03/*/*.zip"))
+    """The bundles kept, by the zip's name (what is kept is its layout)."""
+    return sorted(p.with_name(p.name.removesuffix(".layout.json") + ".zip")
+                  for p in settings.schedules_root.glob("2024-03/*/*.layout.json"))
 
 
 def read_zip(path):
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(open_bundle(path)) as zf:
         return {i.filename: (i, zf.read(i.filename)) for i in zf.infolist()}
 
 
@@ -110,10 +116,20 @@ def test_each_station_gets_its_own_tags_on_shared_audio(month, settings):
     assert tags["date"].startswith("2024-03-01") and tags["radio_sched_station"] == "18202"
 
 
+def assembled(z):
+    with open_bundle(z) as f:
+        return f.read()
+
+
 def test_zip_is_deterministic_and_reused(month, settings):
     first = render_month(settings, month, "2024-03")
     month.commit()
-    before = {z: z.read_bytes() for z in zips(settings)}
+    before = {z: layout_path(z).read_bytes() for z in zips(settings)}
+    zipped = {z: assembled(z) for z in zips(settings)}
+    assert not list(settings.schedules_root.rglob("*.zip"))  # no zip is written, only layouts
+    for st in first.stations:  # the recorded size and sha256 are the assembled bytes'
+        data = zipped[settings.schedules_root / st.bundle.path]
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (st.bundle.size, st.bundle.sha256)
     for z, data in before.items():
         entries = read_zip(z)
         names = list(entries)
@@ -122,8 +138,14 @@ def test_zip_is_deterministic_and_reused(month, settings):
         assert names[:-2] == sorted(names[:-2])
         for info, _ in entries.values():
             assert info.date_time == (2024, 3, 1, 0, 0, 0)
-            assert info.compress_type == (zipfile.ZIP_STORED if info.filename.endswith(".mp3")
-                                          else zipfile.ZIP_DEFLATED)
+            assert info.compress_type == zipfile.ZIP_STORED
+        listed = {f"{z.name.rsplit('-v', 1)[0]}/{f['path']}": f for f in manifest_of(entries)["files"]}
+        assert set(listed) == set(names[:-1])  # every member's sha256 and size as the manifest says
+        for name, (_, data) in entries.items():
+            if name in listed:
+                assert (hashlib.sha256(data).hexdigest(), len(data)) == \
+                    (listed[name]["sha256"], listed[name]["size"])
+        assert zipfile.ZipFile(io.BytesIO(zipped[z])).testzip() is None
     again = render_month(settings, month, "2024-03")
     assert (again.sessions_rendered, again.parts_prepared) == (0, 0)
     assert {s.bundle.status for s in again.stations} == {"unchanged"}
@@ -132,7 +154,8 @@ def test_zip_is_deterministic_and_reused(month, settings):
     shutil.rmtree(settings.schedules_root)
     third = render_month(settings, month, "2024-03")
     assert {s.bundle.status for s in third.stations} == {"restored"}
-    assert {z: z.read_bytes() for z in zips(settings)} == before
+    assert {z: layout_path(z).read_bytes() for z in zips(settings)} == before
+    assert {z: assembled(z) for z in zips(settings)} == zipped  # byte for byte, across runs
     assert [s.bundle.sha256 for s in third.stations] == [s.bundle.sha256 for s in first.stations]
 
 
@@ -149,7 +172,20 @@ def test_a_new_bundle_version_only_where_content_changed(month, settings):
     assert len(rows) == 5
     v2 = read_zip(settings.schedules_root / "2024-03/18073/18073-2024-03-v2.zip")
     assert manifest_of(v2)["schedule_version"] == 2
-    assert (settings.schedules_root / "2024-03/18073/18073-2024-03-v1.zip").exists()
+    assert (settings.schedules_root / "2024-03/18073/18073-2024-03-v1.layout.json").exists()
+    # what v2 costs: its layout and the one session it has that no other had; v1 reads the cache
+    cache = SessionCache(settings.schedules_root)
+    sessions = sorted(cache.root.rglob("*.mp3"))
+    assert len(sessions) == UNIQUE + 1
+    assert all(layout_path(settings.schedules_root / r.path).stat().st_size < 64_000 for r in rows)
+    stray = cache.root / "ff" / ("f" * 64 + ".mp3")
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"no layout reads me")
+    assert cache.prune(older_than_s=0) == 1 and sorted(cache.root.rglob("*.mp3")) == sessions
+    for r in rows:  # every version recorded, old ones included, still assembles as recorded
+        with open_bundle(settings.schedules_root / r.path) as f:
+            data = f.read()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (r.size, r.sha256)
 
 
 def test_one_station_or_district(month, settings):

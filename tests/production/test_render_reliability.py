@@ -14,7 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from radio_sched.reports.asrun import record_asrun
-from radio_sched.production.bundle import read_manifest
+from radio_sched.production.bundle import open_bundle, read_manifest
+from radio_sched.production.zip_layout import SUFFIX
 from radio_sched.jobs.runner import dispose_side_engines
 from radio_sched.core.models import Bundle, Job, Station
 
@@ -102,12 +103,14 @@ def test_one_render_per_district_at_a_time_and_two_districts_at_once(month, sett
 def check_consistent(session, root: Path) -> None:
     """Every recorded bundle is whole and is what its row says; every visible zip is whole."""
     for b in rows(session):
-        data = (root / b.path).read_bytes()
+        with open_bundle(root / b.path) as f:
+            data = f.read()
         assert (len(data), hashlib.sha256(data).hexdigest()) == (b.size, b.sha256), b.path
-    for path in root.rglob("*.zip"):
-        if any(p.startswith(".") for p in path.relative_to(root).parts):
+    for kept in root.rglob("*" + SUFFIX):
+        if any(p.startswith(".") for p in kept.relative_to(root).parts):
             continue  # a temporary file: hidden, never served, removed by the next run
-        with zipfile.ZipFile(path) as zf:
+        path = kept.with_name(kept.name.removesuffix(SUFFIX) + ".zip")
+        with zipfile.ZipFile(open_bundle(path)) as zf:
             assert zf.testzip() is None, path
             manifest = read_manifest(path)
             for f in manifest["files"]:

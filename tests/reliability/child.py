@@ -117,31 +117,23 @@ def main() -> None:
         os.replace = replace
 
     if hooks.kill_at_zip_entry or hooks.pause_at_zip_entry:
-        import zipfile
+        from radio_sched.production import zip_layout
 
-        real_open, entries = zipfile.ZipFile.open, [0]
+        real_chunks, entries = zip_layout.Member.chunks, [0]
 
-        def zip_open(self, name, mode="r", *a, **kw):
-            handle = real_open(self, name, mode, *a, **kw)
-            if mode != "w":
-                return handle
+        def chunks(self):  # a zip's members are read one by one as its layout is computed
             entries[0] += 1
             if entries[0] == hooks.pause_at_zip_entry:
                 Path(hooks.paused).touch()
                 _wait_for(hooks.go)
-            if not hooks.kill_at_zip_entry or entries[0] < hooks.kill_at_zip_entry:
-                return handle
-            real_write = handle.write
-
-            def write(data):  # half of this entry reaches the file, then the process dies
-                real_write(bytes(data)[:max(1, len(data) // 2)])
-                handle._fileobj.flush()
+            for n, block in enumerate(real_chunks(self)):
+                if n and hooks.kill_at_zip_entry and entries[0] >= hooks.kill_at_zip_entry:
+                    _die()  # in the middle of this member
+                yield block
+            if hooks.kill_at_zip_entry and entries[0] >= hooks.kill_at_zip_entry:
                 _die()
 
-            handle.write = write
-            return handle
-
-        zipfile.ZipFile.open = zip_open
+        zip_layout.Member.chunks = chunks
 
     if hooks.ready:
         Path(hooks.ready).touch()

@@ -24,6 +24,8 @@ from radio_sched.access.tokens import create_token
 from radio_sched.web import create_app
 
 from ..production.helpers import make_audio, speech
+from radio_sched.production.bundle import open_bundle
+
 from .data import add_bundle, add_schedule, station
 
 PASSWORD = "mật khẩu thử"
@@ -63,7 +65,8 @@ def site(tiny, db_url, tmp_path) -> Site:
     bundles = {}
     for code in ("18073", "18202"):
         b = add_bundle(tiny, root, station(tiny, code), sch)
-        bundles[code] = (b.sha256, b.size, (root / b.path).read_bytes())
+        with open_bundle(root / b.path) as f:
+            bundles[code] = (b.sha256, b.size, f.read())
     _row, token = create_token(tiny, station(tiny, "18073"), "điện thoại")
     tiny.commit()
     job_id = claim(db_url, "plan", "2024-03", "district:436", created_by="d436")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from radio_sched.production import zip_layout
+from radio_sched.production.bundle import open_bundle
 from radio_sched.core.models import (
     Airing, AiringItem, Bundle, Schedule, ScheduleStation, Segment, Station
 )
@@ -66,24 +66,21 @@ def add_schedule(session, month: str, stations: list[Station], *, scope: str = "
     return sch
 
 
-def bundle_bytes(station_code: str, month: str, size: int = 200_000, version: int = 1) -> bytes:
-    """A real zip as a bundle would be: a README and an incompressible 'audio' file."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("README.txt", f"Đài {station_code}, tháng {month}, bản {version}\n")
-        z.writestr(f"{month}-01/sang.mp3",
-                   hashlib.shake_256(f"{station_code}{month}".encode()).digest(size))
-    return buf.getvalue()
-
-
 def add_bundle(session, root: Path, st: Station, schedule: Schedule, *, version: int = 1,
                size: int = 200_000) -> Bundle:
-    """Write a bundle zip under the schedules root and record it as the renderer does."""
-    data = bundle_bytes(st.code, schedule.month, size, version)
+    """Keep a bundle's layout under the schedules root as the renderer does: a README and an
+    incompressible 'audio' file from the session cache, and record it."""
     rel = Path(schedule.month) / st.code / f"{schedule.month}_{st.code}_v{version}.zip"
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    audio = root / ".cache" / "sessions" / f"{st.code}-{schedule.month}.mp3"
+    audio.parent.mkdir(parents=True, exist_ok=True)
+    audio.write_bytes(hashlib.shake_256(f"{st.code}{schedule.month}".encode()).digest(size))
+    readme = f"Đài {st.code}, tháng {schedule.month}, bản {version}\n".encode()
+    zip_layout.build(root / rel, [
+        zip_layout.Member("README.txt", readme),
+        zip_layout.Member(f"{schedule.month}-01/sang.mp3", b"", audio, 0, size)],
+        dt.date(2024, 3, 1))
+    with open_bundle(root / rel) as f:
+        data = f.read()
     b = Bundle(station_id=st.id, month=schedule.month, version=version, schedule_id=schedule.id,
                path=rel.as_posix(), sha256=hashlib.sha256(data).hexdigest(), size=len(data))
     session.add(b)

@@ -12,6 +12,7 @@ from radio_sched.core.db import session_scope
 from radio_sched.jobs.runner import recent_jobs, run
 from radio_sched.jobs.locks import claim
 from radio_sched.core.models import Bundle, Job, Schedule, Segment
+from radio_sched.production.bundle import open_bundle
 
 from ..production.helpers import make_audio
 from .conftest import login, post_form, wait_for_job
@@ -104,7 +105,7 @@ def test_upload_plan_render_as_job_processes(work_app, workshop):
         bundles = s.scalars(select(Bundle)).all()
         assert len(bundles) == 2
         for b in bundles:
-            data = (workshop.settings.schedules_root / b.path).read_bytes()
+            data = open_bundle(workshop.settings.schedules_root / b.path).read()
             assert hashlib.sha256(data).hexdigest() == b.sha256
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
             assert any(n.endswith(".mp3") for n in names)

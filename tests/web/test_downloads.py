@@ -10,6 +10,9 @@ from radio_sched.core.db import session_scope
 from radio_sched.core.models import Bundle, Schedule
 from radio_sched.access.tokens import revoke_token
 
+from radio_sched.production.bundle import open_bundle
+from radio_sched.production.zip_layout import layout_path
+
 from .data import add_bundle, station
 
 pytestmark = pytest.mark.all_backends
@@ -74,6 +77,44 @@ def test_ranges_resume_a_dropped_download(op, site):
     assert head.status_code == 200 and head.data == b"" and int(head.headers["Content-Length"]) == size
 
 
+def test_a_resume_at_every_seam_of_the_assembled_zip(op, site):
+    """The zip is assembled from headers kept in its layout and a range of a cached file: a
+    resume that starts or ends at, or just around, each seam gets the right bytes."""
+    sha, size, data = site.bundles["18073"]
+    with session_scope(site.db_url) as s:
+        rel = s.scalar(select(Bundle).where(Bundle.sha256 == sha)).path
+    with open_bundle(site.root / rel) as reader:
+        seams = [p.start for p in reader._pieces[1:]]
+        assert len(seams) == 2 and reader.sha256 == sha  # blob | audio file | central directory
+    for at in seams:
+        for start in (at - 1, at, at + 1):
+            r = get(op, URL, headers={"Range": f"bytes={start}-", "If-Range": f'"{sha}"'})
+            assert r.status_code == 206 and r.data == data[start:]
+            r = get(op, URL, headers={"Range": f"bytes=0-{start}"})
+            assert r.status_code == 206 and r.data == data[:start + 1]
+
+
+def test_the_bundle_command_writes_what_a_download_gives(op, site, tmp_path):
+    from click.testing import CliRunner
+
+    from radio_sched.cli import cli
+
+    out = tmp_path / "tải về" / "18073.zip"
+    out.parent.mkdir()
+    res = CliRunner().invoke(cli, ["--db", site.db_url, "--schedules", str(site.root), "bundle",
+                                   "2024-03", "--station", "18073", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes() == get(op, URL).data == site.bundles["18073"][2]
+    assert site.bundles["18073"][0] in res.output
+    res = CliRunner().invoke(cli, ["--db", site.db_url, "--schedules", str(site.root), "bundle",
+                                   "2024-04", "--station", "18073", "-o", str(tmp_path / "x.zip")])
+    assert res.exit_code == 1 and "chưa có gói tháng 2024-04" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "x.zip").exists()
+    res = CliRunner().invoke(cli, ["--db", site.db_url, "bundle", "2024-03", "--station", "99999",
+                                   "-o", str(tmp_path / "x.zip")])
+    assert res.exit_code == 1 and "không có đài nào mã 99999" in res.output
+
+
 def test_newest_version_is_served(op, site):
     with session_scope(site.db_url) as s:
         sch = s.scalar(select(Schedule))
@@ -95,10 +136,14 @@ def test_a_bad_bundle_record_never_reaches_other_files(op, site, bad_path, tmp_p
     assert get(op, URL).status_code == 404
 
 
-def test_a_file_changed_behind_the_database_is_not_served(op, site):
+@pytest.mark.parametrize("changed", ["layout", "audio"])
+def test_a_file_changed_behind_the_database_is_not_served(op, site, changed):
     with session_scope(site.db_url) as s:
         path = site.root / s.scalar(select(Bundle).where(Bundle.sha256 == site.bundles["18073"][0])).path
-    path.write_bytes(b"truncated")
+    if changed == "layout":
+        layout_path(path).write_text("truncated")
+    else:  # the cached audio the layout reads a range of
+        next((site.root / ".cache" / "sessions").glob("18073-*")).write_bytes(b"truncated")
     assert get(op, URL).status_code == 404
 
 
