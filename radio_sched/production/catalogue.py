@@ -298,19 +298,22 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
         check_whole(info, found.samples / found.sample_rate)
         return found
 
-    def checked(spec: SegmentSpec, a: Analysis | None, exc: BaseException | None) -> None:
-        nonlocal done
-        if isinstance(exc, AudioRefused):
-            problems.append(_error(spec, exc.reason))
-        elif exc is not None:
-            raise exc
-        else:
-            analyses[spec.slug] = a
-        done += 1
-        if progress:
-            progress(done, total)
+    def collect(into: dict):
+        """A worker's answer for one file: kept in `into`, or its refusal kept as a problem."""
+        def done_with(spec: SegmentSpec, value, exc: BaseException | None) -> None:
+            nonlocal done
+            if isinstance(exc, AudioRefused):
+                problems.append(_error(spec, exc.reason))
+            elif exc is not None:
+                raise exc
+            else:
+                into[spec.slug] = value
+            done += 1
+            if progress:
+                progress(done, total)
+        return done_with
 
-    run_all(check, todo, jobs=jobs, on_done=checked)
+    run_all(check, todo, jobs=jobs, on_done=collect(analyses))
     if problems:
         problems.sort(key=lambda e: (e.line or 0, str(e.file)))
         raise InputErrors(source, problems)
@@ -331,20 +334,8 @@ def add_segments(session: Session, settings: Settings, specs: list[SegmentSpec],
             return known
         return make_ready(str(library.root), str(kept), spec.sha256, audio[spec.year], known)
 
-    def stored(spec: SegmentSpec, part: ReadyPart | None, exc: BaseException | None) -> None:
-        nonlocal done
-        if isinstance(exc, AudioRefused):
-            problems.append(_error(spec, exc.reason))
-        elif exc is not None:
-            raise exc
-        else:
-            parts[spec.slug] = part
-        done += 1
-        if progress:
-            progress(done, total)
-
     try:
-        run_all(store, todo, jobs=jobs, on_done=stored)
+        run_all(store, todo, jobs=jobs, on_done=collect(parts))
         if problems:
             raise InputErrors(source, problems)
     except BaseException:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..core.csvio import RowErrors, read_rows
 from .divisions import resolve_scope
-from ..core.errors import UserError
+from ..core.errors import NotFound, UserError
 from ..core.i18n import M, get_lang, nfc
 from ..core.models import Blackout, SessionTemplate, Station
 from ..core.periods import PeriodError, parse_date
@@ -184,8 +184,6 @@ def add_blackout(session: Session, scope: str, date_from: dt.date, date_to: dt.d
 
 def remove_blackout(session: Session, blackout_id: int) -> Blackout:
     """Delete one off-air period (the caller checks that the user may change its scope)."""
-    from ..core.errors import NotFound
-
     row = session.get(Blackout, blackout_id)
     if row is None:
         raise NotFound(M("there is no off-air period number {n}",

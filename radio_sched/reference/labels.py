@@ -13,7 +13,7 @@ from ..core.i18n import M, Msg, get_lang, nfc, tr, using_lang
 from ..core.models import Unit
 from ..core.scopes import Scope, ScopeError, level_name, parse_scope
 from ..scheduler.plan import ANY_KIND, Rule
-from .session_templates import ALL_DAYS, DAYS, WeekdayError, parse_weekdays
+from .session_templates import ALL_DAYS, WeekdayError, parse_weekdays, weekday_runs
 
 KINDS = {  # segment kind -> (English, Vietnamese); kinds are open, an unknown one shows as written
     "provincial_program": ("Provincial CCHC programme", "Chương trình chuyên đề CCHC của tỉnh"),
@@ -160,13 +160,7 @@ def weekdays_label(text: str) -> str:
     if mask == ALL_DAYS:
         return tr("every day", "hằng ngày")
     names = WEEKDAYS["en" if _en() else "vi"]
-    days = [n for n in range(len(DAYS)) if mask >> n & 1]
-    runs: list[list[int]] = []
-    for d in days:
-        if runs and runs[-1][-1] == d - 1:
-            runs[-1].append(d)
-        else:
-            runs.append([d])
+    runs = weekday_runs(mask)
     parts = [names[r[0]] if len(r) == 1 else names[r[0]] + ", " + names[r[1]] if len(r) == 2
              else M("{a} to {b}", "{a} đến {b}", a=names[r[0]], b=names[r[-1]]).render() for r in runs]
     return ", ".join(parts)

@@ -202,6 +202,20 @@ _DAY_WORDS = {"vi": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ 
               "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}
 
 
+def weekday_runs(mask: int, *, wrap: bool = False) -> list[list[int]]:
+    """The days of a weekday mask (0 = Monday) as runs of consecutive days; with wrap, a run that
+    reaches Sunday continues into Monday's ('sat-mon' is one run)."""
+    runs: list[list[int]] = []
+    for d in (d for d in range(7) if mask >> d & 1):
+        if runs and runs[-1][-1] == d - 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    if wrap and len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6:
+        runs[0] = runs.pop() + runs[0]
+    return runs
+
+
 def describe_weekdays(mask: int, lang: str | None = None) -> str:
     """The days of a weekday mask as people say them: 'Hằng ngày', 'Thứ Hai đến Thứ Sáu',
     'Thứ Hai, Thứ Tư, Thứ Sáu' (English on request)."""
@@ -209,15 +223,7 @@ def describe_weekdays(mask: int, lang: str | None = None) -> str:
     names = _DAY_WORDS[lang]
     if mask & ALL_DAYS == ALL_DAYS:
         return "Hằng ngày" if lang == "vi" else "Every day"
-    days = [d for d in range(7) if mask >> d & 1]
-    runs: list[list[int]] = []
-    for d in days:
-        if runs and runs[-1][-1] == d - 1:
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6:  # Sunday to Monday wraps
-        runs[0] = runs.pop() + runs[0]
+    runs = weekday_runs(mask, wrap=True)
     to = " đến " if lang == "vi" else " to "
     parts = [to.join((names[r[0]], names[r[-1]])) if len(r) >= 3 else ", ".join(names[d] for d in r)
              for r in runs]
