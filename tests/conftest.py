@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 from radio_sched.core.db import dispose_engines, sessionmaker_for, upgrade
 from radio_sched.core.i18n import set_lang
+from radio_sched.jobs.runner import join_watchers
 
 from .helpers import TINY_DIVISIONS, write
 
@@ -27,6 +28,7 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     set_lang("vi")
     yield
+    join_watchers()  # a job process's watcher may still be recording how it ended
     dispose_engines()
 
 

@@ -209,9 +209,24 @@ def start_process(settings: Settings, kind: str, month: str | None, scope: str, 
                             env=env, stdin=subprocess.DEVNULL, start_new_session=True)
     with session_scope(settings.db_url) as session:
         session.execute(update(Job).where(Job.id == job_id).values(pid=proc.pid))
-    threading.Thread(target=_watch, args=(settings.db_url, job_id, proc), daemon=True,
-                     name=f"watch-job-{job_id}").start()
+    watcher = threading.Thread(target=_watch, args=(settings.db_url, job_id, proc), daemon=True,
+                               name=f"watch-job-{job_id}")
+    _WATCHERS.add(watcher)
+    watcher.start()
     return job_id, proc
+
+
+_WATCHERS: set[threading.Thread] = set()
+
+
+def join_watchers(timeout_s: float = 10.0) -> None:
+    """Wait (a bounded time) for the threads that watch this process's job processes, so that none
+    is still writing when the caller closes the database (tests between two cases, a shutdown)."""
+    deadline = time.monotonic() + timeout_s
+    for watcher in list(_WATCHERS):
+        watcher.join(max(0.0, deadline - time.monotonic()))
+        if not watcher.is_alive():
+            _WATCHERS.discard(watcher)
 
 
 def _watch(db_url: str, job_id: int, proc: subprocess.Popen) -> None:
