@@ -87,15 +87,23 @@ def finished_job_page(driver, timeout=60.0):
 def click_and_load(driver, element):
     """Click something that loads a page, and wait until the new page is there (click() itself
     returns as soon as the click is sent)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element(By.TAG_NAME, "html")
+    # A mark on the old page's window: a new page has a new window object without it. (Waiting
+    # for the old <html> element to go stale raced with Chromium: asked mid-navigation, it
+    # answered "Node with given id does not belong to the document" instead of "stale".)
+    driver.execute_script("window.__leaving = true")
     element.click()
-    WebDriverWait(driver, 20).until(EC.staleness_of(old))
-    WebDriverWait(driver, 20).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def loaded(d):
+        try:
+            return d.execute_script(
+                "return !window.__leaving && document.readyState === 'complete'")
+        except WebDriverException:  # asked while the old page was going away
+            return False
+
+    WebDriverWait(driver, 20).until(loaded)
 
 
 def sign_in(driver, base, username):
