@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ..access.users import can_manage, can_manage_scope
 from ..core.i18n import M
-from ..core.models import BEGINNING, END_OF_TIME, KindApproval, Segment, Station, User
+from ..core.models import (
+    BEGINNING, END_OF_TIME, KindApproval, Schedule, ScheduleStation, Segment, Station, User
+)
 from ..core.periods import Period
 from ..core.scopes import PROVINCE, ScopeError, parse_scope
 from ..production.approval import kinds_needing_approval, pending_segments
@@ -119,8 +121,8 @@ class Withdrawal:
 
     row: Row
     day: dt.date
-    months: list[str]  # months with a schedule that are re-planned
-    stations: int  # stations of the segment's scope
+    months: list[str]  # months with a schedule that are re-planned, as people write them (03/2024)
+    stations: int  # stations of the segment's scope that have a schedule in those months
 
 
 def withdrawal(session: Session, seg: Segment, day: dt.date, *, user: User | None) -> Withdrawal:
@@ -128,8 +130,13 @@ def withdrawal(session: Session, seg: Segment, day: dt.date, *, user: User | Non
     months = affected_months(session, day, end) if end >= day else []
     scope = parse_scope(seg.scope)
     last = min(end, day + dt.timedelta(days=366))
-    return Withdrawal(_rows(session, [seg], user, day, last)[0], day, [m.label for m in months],
-                      len(stations_in(session, scope, on=day, until=last)))
+    ids = [s.id for s in stations_in(session, scope, on=day, until=last)]
+    planned = session.scalar(select(func.count(distinct(ScheduleStation.station_id))).join(
+        Schedule, Schedule.id == ScheduleStation.schedule_id).where(
+        Schedule.month.in_([m.label for m in months]), ScheduleStation.station_id.in_(ids))
+    ) if months and ids else 0
+    return Withdrawal(_rows(session, [seg], user, day, last)[0], day,
+                      [m.start.strftime("%m/%Y") for m in months], planned or 0)
 
 
 @dataclass
