@@ -1,6 +1,7 @@
 """Approving a waiting urgent bulletin re-plans and re-renders its stations at once (as adding an
 approved one does); approving an ordinary segment changes no schedule."""
 
+import pytest
 from sqlalchemy import func, select
 
 from radio_sched.core.models import Bundle, Schedule, Segment
@@ -10,6 +11,8 @@ from radio_sched.production.voice import EspeakVoice
 
 from .test_bulletins import NOON, TEXT, D, _settings, planned
 from .test_replan import airings_of
+
+pytestmark = pytest.mark.all_backends
 
 
 def versions(session):

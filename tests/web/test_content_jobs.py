@@ -26,6 +26,7 @@ from radio_sched.reference.plan_rules import load_rules, preset_rules_text
 from .conftest import csrf_token, login, wait_for_job
 from .test_content_forms import text
 
+pytestmark = pytest.mark.all_backends
 _NEXT = (local_today().replace(day=28) + dt.timedelta(days=5)).replace(day=1)
 NEXT = parse_month(_NEXT.strftime("%Y-%m"))
 DISTRICT = Scope("district", "436")
