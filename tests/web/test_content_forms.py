@@ -234,3 +234,43 @@ def test_the_department_approves_and_refuses(signed, tiny, workshop):
     assert res.status_code == 302
     html = text(c.get("/admin/approval/"))
     assert "Không có tin nào chờ duyệt." in html
+
+
+def test_the_pages_read_in_english_on_request(signed, tiny):
+    c = signed("d436")
+    html = text(c.get(PAGE + "?lang=en"))
+    assert "Add a bulletin" in html and "A notice read from text" in html
+    assert "Thêm bản tin" not in html
+    res = post(c, PAGE + "notice?lang=en", {"text": "", "kind": "service_guide",
+                                            "scope": "district:436", "action": "speak"})
+    assert res.status_code == 400 and "has no text to speak" in text(res)
+
+
+def test_a_signed_in_operator_speaks_for_its_own_commune_only(signed, tiny):
+    c = signed("op18073")
+    assert "Đọc thông báo từ văn bản" in text(c.get(f"/station/18073/{MONTH}/"))
+    res = post(c, f"/station/18073/{MONTH}/notice", {
+        "title": "Nộp thuế", "kind": "service_guide", "action": "speak",
+        "text": "Người dân nộp thuế đất trước ngày 31/5.", "scope": "district:436"})
+    assert res.status_code == 302
+    seg = tiny.scalar(select(Segment).where(Segment.title == "Nộp thuế"))
+    assert (seg.scope, seg.producer) == ("commune:18073", "op18073")
+    assert post(c, f"/station/18202/{MONTH}/notice", {
+        "text": "x", "kind": "service_guide", "action": "speak"}).status_code == 403
+    # a planner's form is not the operator's way to name another place
+    assert post(c, PAGE + "notice", {"text": "x", "kind": "service_guide",
+                                     "scope": "commune:18073"}).status_code == 403
+
+
+def test_the_departments_bulletin_form_refuses_and_keeps_what_was_typed(signed, tiny, tmp_path):
+    c = signed("so")
+    audio = make_audio(tmp_path / "tin.mp3", "sine", 3.0).read_bytes()
+    before, jobs = count(tiny), count(tiny, Job)
+    res = post(c, "/admin/approval/bulletin", {
+        "title": "Tin khẩn của Sở", "priority": "khẩn", "scope": "province",
+        "from": SOON.isoformat(), "days": "3", "file": (io.BytesIO(audio), "tin.mp3")},
+        content_type="multipart/form-data")
+    html = text(res)
+    assert res.status_code == 400 and "mức ưu tiên là normal, priority hoặc urgent" in html
+    assert 'value="Tin khẩn của Sở"' in html and 'value="3"' in html
+    assert (count(tiny), count(tiny, Job)) == (before, jobs)

@@ -124,3 +124,41 @@ def test_a_withdrawal_from_the_library_replans_from_its_day(planner, tiny, works
     assert f"Đã rút tin «Hướng dẫn đăng ký khai sinh» từ ngày {day.strftime('%d/%m/%Y')}" in html
     tiny.expire_all()
     assert tiny.get(Segment, seg.id).withdrawn_from == day
+
+
+def test_a_waiting_bulletin_is_replanned_when_the_department_approves_it(planner, tiny,
+                                                                         workshop, tmp_path):
+    from radio_sched.production.approval import set_needs_approval
+
+    planned_next_month(tiny, workshop)
+    set_needs_approval(tiny, "bulletin_urgent", True, by="so")
+    tiny.commit()
+    page = f"/district/436/{NEXT.label}/content/"
+    res = planner.post(page + "bulletin", data={
+        "title": "Bão số 3", "priority": "urgent", "scope": "district:436",
+        "from": (NEXT.start + dt.timedelta(days=4)).isoformat(), "days": "1",
+        "csrf_token": csrf_token(planner),
+        "file": (io.BytesIO(bulletin_audio(tmp_path)), "bao.wav")},
+        content_type="multipart/form-data")
+    job = wait_for_job(workshop.settings.db_url, int(res.location.rsplit("/", 1)[1]), 300)
+    assert job.status == "done" and job.result["months"] == []
+    assert "bản tin chờ Sở duyệt" in text(planner.get(res.location))
+    tiny.expire_all()
+    seg = tiny.scalar(select(Segment).where(Segment.title == "Bão số 3"))
+    assert seg.status == "pending"
+    assert sorted(tiny.scalars(select(Bundle.version))) == [1, 1]
+
+    so = planner.application.test_client()
+    assert login(so, "so").status_code == 302
+    html = text(so.get("/admin/approval/"))
+    assert "Bão số 3" in html and "Khi duyệt, các đài được lập lại lịch ngay" in html
+    res = so.post(f"/admin/approval/{seg.id}/approve", data={"csrf_token": csrf_token(so)})
+    assert res.status_code == 302 and "/jobs/" in res.location
+    job = wait_for_job(workshop.settings.db_url, int(res.location.rsplit("/", 1)[1]), 300)
+    assert job.status == "done", job.result
+    html = text(so.get(res.location))
+    assert "Đã duyệt bản tin «Bão số 3»." in html
+    assert "Các đài có gói âm thanh mới: Phường Nam Hà, Phường Bắc Hà." in html
+    tiny.expire_all()
+    assert tiny.get(Segment, seg.id).status == "approved"
+    assert sorted(tiny.scalars(select(Bundle.version))) == [1, 1, 2, 2]
