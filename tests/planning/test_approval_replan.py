@@ -60,3 +60,23 @@ def test_approving_a_waiting_urgent_bulletin_replans_its_stations(runner, tiny, 
         assert carrying == [(D(12), "chiều"), (D(13), "sáng"), (D(13), "chiều")]
     schedules, bundles = versions(session)
     assert (schedules, bundles) == (before[0] + 1, before[1] + 2)
+
+
+def test_segments_approve_replans_a_waiting_urgent_bulletin(runner, tiny, tmp_path):
+    session = tiny
+    audio = ["--library", str(tmp_path / "library"), "--schedules", str(tmp_path / "schedules")]
+    planned(runner, session, audio)
+    set_needs_approval(session, "bulletin_urgent", True, by="so")
+    session.commit()
+    wav = tmp_path / "bao-so-3.wav"
+    EspeakVoice().speak(TEXT, wav)
+    res = runner([*audio, "bulletins", "add", str(wav), "--priority", "urgent", "--scope",
+                  "district:436", "--from", "2099-03-12", "--days", "1", "--title", "Bão"])
+    assert res.exit_code == 0, res.output
+    assert "phiên bản" not in res.output  # waiting: nothing re-planned yet
+    before = versions(session)
+    res = runner([*audio, "segments", "approve", "bao-so-3"])
+    assert res.exit_code == 0, res.output
+    assert "Đã duyệt tin bao-so-3." in res.output
+    # no schedule of 2099 exists: approved, nothing to re-plan, and it says so
+    assert "Chưa có lịch nào cho những ngày đó" in res.output and versions(session) == before
