@@ -23,6 +23,7 @@ from ..reference.blackouts import list_blackouts
 from ..reference.divisions import stations_in
 from ..reference.places import place_names
 from ..reference.plan_rules import active_plan
+from ..reports.readable import read_shortfalls
 from ..reports.overview import (
     DistrictStatus, StationStatus, district_statuses, month_status, schedule_versions
 )
@@ -204,6 +205,7 @@ def planner_month(session: Session, planner: Planner, period: Period, *, user: U
     names; the re-plan day. Dead jobs are marked failed as they are read (web.job_stale_s)."""
     stations = planner_stations(session, planner, period)
     statuses = month_status(session, stations, period)
+    _read_shortfalls(session, period, statuses)
     jobs = recent_jobs(session, scope=str(planner.scope), limit=10, settings=web)
     lines = job_lines(session, jobs, lang)
     running = [line for job, line in zip(jobs, lines)
@@ -235,6 +237,13 @@ def planner_month(session: Session, planner: Planner, period: Period, *, user: U
         replan=replan_day(session, stations, period, today,
                           planned=any(s.schedule for s in statuses)),
         shortfalls=[s for s in statuses if s.shortfalls])
+
+
+def _read_shortfalls(session: Session, period: Period, statuses: list[StationStatus]) -> None:
+    """Every station's shortfalls worded for people, read with one pair of queries."""
+    rows = read_shortfalls(session, period.start.year, [f for s in statuses for f in s.shortfalls])
+    for s in statuses:
+        s.shortfalls, rows = rows[:len(s.shortfalls)], rows[len(s.shortfalls):]
 
 
 def _parses_within(planner: Planner, stations: list[Station], text: str) -> bool:

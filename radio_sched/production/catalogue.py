@@ -379,3 +379,10 @@ def list_segments(session: Session, *, kind: str | None = None, scope: str | Non
     if scope:
         q = q.where(Segment.scope == scope)
     return list(session.scalars(q.order_by(Segment.kind, Segment.slug)))
+
+
+def segment_titles(session: Session, slugs) -> dict[str, str]:
+    """The titles of the named segments (one query; unknown or empty names left out)."""
+    wanted = {s for s in slugs if s}
+    return dict(session.execute(select(Segment.slug, Segment.title)
+                                .where(Segment.slug.in_(wanted))).all()) if wanted else {}

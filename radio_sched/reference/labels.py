@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..core.i18n import M, Msg, get_lang, nfc, tr, using_lang
 from ..core.models import Unit
+from ..core.periods import MONTHS_EN
 from ..core.scopes import Scope, ScopeError, level_name, parse_scope
 from ..scheduler.plan import ANY_KIND, Rule
 from .session_templates import ALL_DAYS, WeekdayError, parse_weekdays, weekday_runs
@@ -185,8 +186,17 @@ def job_kind_label(kind: str) -> str:
     return _say(pair) if pair else kind
 
 
+def month_label(label: str) -> str:
+    """A month as a heading names it: '2026-12' -> '12/2026' / 'December 2026'."""
+    year, _, part = label.partition("-")
+    if not (year.isdigit() and part.isdigit() and 1 <= int(part) <= 12):
+        return label
+    return _say((f"{MONTHS_EN[int(part) - 1]} {year}", f"{int(part):02d}/{year}"))
+
+
 FOR_PAGES = {f.__name__: f for f in (kind_label, rule_title, session_label, weekdays_label,
-                                     status_label, counts_label, job_kind_label)}  # Jinja globals
+                                     status_label, counts_label, job_kind_label,
+                                     month_label)}  # Jinja globals
 
 __all__ = ["both", "scope_label", "kind_label", "rule_title", "rule_label", "session_label",
-           "weekdays_label", "status_label", "counts_label", "job_kind_label", "KINDS"]
+           "weekdays_label", "status_label", "counts_label", "job_kind_label", "month_label", "KINDS"]

@@ -327,9 +327,12 @@ def active_plan(session: Session, year: int) -> tuple[Plan, PlanRules]:
     """The year's active plan and its parsed rules, or a message saying how to load one."""
     plan = session.scalar(select(Plan).where(Plan.year == year, Plan.active.is_(True)))
     if plan is None:
-        raise NotFound(M("no plan rules are loaded for {year}: run 'radio-sched rules load FILE'",
-                         "chưa nạp quy tắc kế hoạch cho năm {year}: hãy chạy 'radio-sched rules load TỆP'",
-                         year=year))
+        raise NotFound(M("no plan rules are loaded for {year}: the Department loads them on the "
+                         "web page Administration › Plan rules (/admin/rules/), which can start "
+                         "them from last year's, or with 'radio-sched rules load FILE'",
+                         "chưa nạp quy tắc kế hoạch cho năm {year}: Sở nạp quy tắc trên trang Quản "
+                         "trị › Quy tắc kế hoạch (/admin/rules/), có thể lấy từ kế hoạch năm trước, "
+                         "hoặc bằng lệnh 'radio-sched rules load TỆP'", year=year))
     return plan, parse_rules(plan.source_text, f"plan {plan.id}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 from ..core.i18n import M, Msg, get_lang
 from ..scheduler.plan import (
@@ -101,9 +102,10 @@ def obligations(rules: PlanRules, scope_names: dict[str, str]) -> list[Obligatio
     return out
 
 
-def session_limits(rules: PlanRules) -> list[str]:
-    """The limits every session keeps, and the loudness target, as sentences."""
-    s, a = rules.session, rules.audio
+def session_limits(rules: PlanRules, titles: Mapping[str, str] | None = None) -> list[str]:
+    """The limits every session keeps, and the loudness target, as sentences (the jingles by
+    their titles where `titles` knows them)."""
+    s, a, titles = rules.session, rules.audio, titles or {}
     lines = [M("At most {n} CCHC items in one session.", "Mỗi buổi nhiều nhất {n} mục CCHC.",
                n=s.max_items),
              M("{g:g} s of silence between two items, counted in the session's time.",
@@ -111,7 +113,8 @@ def session_limits(rules: PlanRules) -> list[str]:
     if s.intro or s.outro:
         lines.append(M("The column opens with '{i}' and closes with '{o}'.",
                        "Chuyên mục mở đầu bằng '{i}' và kết thúc bằng '{o}'.",
-                       i=s.intro or "—", o=s.outro or "—"))
+                       i=titles.get(s.intro, s.intro) if s.intro else "—",
+                       o=titles.get(s.outro, s.outro) if s.outro else "—"))
     lines.append(M("Loudness {l:g} LUFS, true peak at most {p:g} dBTP (QCVN 115:2017/BTTTT).",
                    "Độ lớn {l:g} LUFS, đỉnh thực không quá {p:g} dBTP (QCVN 115:2017/BTTTT).",
                    l=a.loudness_lufs, p=a.true_peak_dbtp))

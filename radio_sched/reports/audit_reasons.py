@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Callable
 
 from ..core.i18n import M, Msg
-from ..scheduler.explain import reason as stored_reason
 from ..scheduler.obligations import Obligation
 from .outcomes import Outcome, months_of
+from .readable import reason_words
 
 MAX_REASONS = 3
 
@@ -64,11 +64,10 @@ def reason(row: dict, ob: Obligation, mine: list[Outcome], stored: dict, any_rep
         sf = stored.get((ob.rule, ob.segment, ob.start.isoformat()))
         gaps = [m.label for m in months_of(ob.start, ob.end) if m.label not in planned_months]
         if sf is not None and sf.get("code"):
-            params = dict(sf.get("params") or {})
-            if params.get("segment") in titles:  # people read the title, not the segment id
-                params["segment"] = titles[params["segment"]]
-            parts.append(M("not planned: {why}", "lịch không xếp được: {why}",
-                           why=stored_reason(sf["code"], params)))
+            # people read titles, kinds in words and dd/mm/yyyy, not ids and ISO dates
+            words = reason_words(sf, rules={}, titles=titles)
+            parts.append(M("not planned: {why_en}", "lịch không xếp được: {why_vi}",
+                           why_en=words["en"], why_vi=words["vi"]))
         elif gaps and not mine:
             parts.append(M("no schedule was planned for {m}", "không có lịch phát cho {m}",
                            m=", ".join(gaps)))

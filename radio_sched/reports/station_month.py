@@ -12,10 +12,8 @@ from sqlalchemy.orm import Session
 
 from .asrun import report_history, station_reports
 from .past import past_statuses
-from ..core.errors import UserError
-from ..core.models import (
-    Airing, AsRun, AsRunHistory, Bundle, Schedule, ScheduleStation, Segment, Station)
-from ..reference.plan_rules import active_plan
+from .readable import read_shortfalls
+from ..core.models import Airing, AsRun, AsRunHistory, Bundle, Schedule, ScheduleStation, Station
 from ..core.periods import Period
 from ..planning.schedules import current_schedule_ids, station_airings
 
@@ -105,20 +103,9 @@ def station_month(session: Session, station: Station, month: Period) -> StationM
 
 
 def _titled(session: Session, month: Period, shortfalls: list[dict]) -> list[dict]:
-    """Each stored shortfall with the rule's title and the item's title, as the page shows them
-    (the stored rows keep the ids that the JSON API and the exports carry)."""
-    if not shortfalls:
-        return shortfalls
-    try:
-        rules = {r.id: r.title or r.id for r in active_plan(session, month.start.year)[1].rules}
-    except UserError:
-        rules = {}
-    slugs = {s["segment"] for s in shortfalls if s.get("segment")}
-    titles = dict(session.execute(select(Segment.slug, Segment.title)
-                                  .where(Segment.slug.in_(slugs))).all()) if slugs else {}
-    return [{**s, "rule_title": rules.get(s["rule"], s["rule"]),
-             "segment_title": titles.get(s.get("segment") or "", s.get("segment") or "")}
-            for s in shortfalls]
+    """Each stored shortfall with the rule's title, the item's title and its reason as people
+    read them (the stored rows keep the ids that the JSON API and the exports carry)."""
+    return read_shortfalls(session, month.start.year, shortfalls)
 
 
 NEW_FOR = dt.timedelta(days=2)

@@ -82,3 +82,11 @@ def test_load_is_idempotent_and_a_new_file_replaces_the_year(session, tmp_path):
     assert active_plan(session, 2024)[1].session.max_items == 2
     with pytest.raises(NotFound, match="2023"):
         active_plan(session, 2023)
+
+
+def test_a_year_without_rules_says_where_the_web_loads_them(session):
+    with pytest.raises(NotFound) as err:
+        active_plan(session, 2027)
+    vi, en = err.value.message.render("vi"), err.value.message.render("en")
+    assert "Quản trị › Quy tắc kế hoạch (/admin/rules/)" in vi and "2027" in vi
+    assert "Administration › Plan rules (/admin/rules/)" in en

@@ -7,7 +7,7 @@ import pytest
 from radio_sched.core.i18n import using_lang
 from radio_sched.reference.divisions import scope_choices, scope_labels
 from radio_sched.reference.plan_rules import parse_rules, preset_rules_text
-from radio_sched.reference.rule_words import how_often, kind_name, obligations
+from radio_sched.reference.rule_words import how_often, kind_name, obligations, session_limits
 from radio_sched.reference.session_templates import (
     capacity_seconds, describe_weekdays, parse_weekdays
 )
@@ -55,3 +55,13 @@ def test_units_by_name_and_namesakes_told_apart(tiny):
     choices = scope_choices(tiny)
     assert choices[0] == ("province", "Toàn tỉnh") and len(choices) == 1 + 3 + 5
     assert ("commune:18205", "Xã Tân Lập (Huyện Hương Sơn)") in choices
+
+
+def test_the_jingles_are_named_by_their_titles_where_known():
+    rules = parse_rules(preset_rules_text("ha_tinh_2024_rules.toml"), "preset")
+    with using_lang("vi"):
+        named = session_limits(rules, {"jingle-intro": "Nhạc hiệu mở đầu",
+                                       "jingle-outro": "Nhạc hiệu kết thúc"})
+        bare = session_limits(rules)
+    assert "Chuyên mục mở đầu bằng 'Nhạc hiệu mở đầu' và kết thúc bằng 'Nhạc hiệu kết thúc'." in named
+    assert "Chuyên mục mở đầu bằng 'jingle-intro' và kết thúc bằng 'jingle-outro'." in bare

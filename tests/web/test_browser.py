@@ -156,7 +156,7 @@ def test_link_download_report_and_overview(live, chrome, site):
     sign_in(chrome, base, "so")
     chrome.get(base + "/department/2024-03/")
     click_and_load(chrome, by_id(chrome, "lang-en"))
-    assert "The province this month" in chrome.page_source
+    assert "The province in March 2024" in chrome.page_source
     first = chrome.find_elements(By.CSS_SELECTOR, "#districts tbody tr")[0].text
     assert first.startswith("Thành phố Hà Tĩnh 2 2 0 1 1 1"), first
 
@@ -258,8 +258,8 @@ def test_a_district_runs_its_month_and_a_station_downloads_it(live_work, chrome,
     click_and_load(chrome, by_id(chrome, "job-back"))
     assert by_id(chrome, "month-status").text.startswith("Đã lập lịch, còn thiếu: 2/2 xã")
     rows = [r.text for r in chrome.find_elements(By.CSS_SELECTOR, "#shortfalls tbody tr")]
-    reason = "không có tin loại model_citizen nào được cung cấp cho xã này"
-    assert any(r.startswith("Phường Nam Hà 18073 model-citizen") and reason in r
+    reason = "không có tin loại Gương điển hình, việc tốt trong CCHC nào được cung cấp cho xã này"
+    assert any(r.startswith("Phường Nam Hà 18073 Tin \"Gương điển hình") and reason in r
                for r in rows), rows
     assert not any("district-episodes" in r for r in rows), rows  # the episode fits its week
 

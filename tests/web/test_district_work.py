@@ -92,9 +92,12 @@ def test_upload_plan_render_as_job_processes(work_app, workshop):
     page = d.get(PAGE).get_data(as_text=True)
     assert "Đã lập lịch, còn thiếu:" in page and 'id="render-month" disabled' not in page
     shortfalls = page[page.index('id="shortfalls"'):]
-    assert "model-citizen" in shortfalls and "Phường Nam Hà" in shortfalls
-    # the reason, in the page's language
-    assert "không có tin loại model_citizen nào được cung cấp cho xã này" in shortfalls
+    shortfalls = shortfalls[:shortfalls.index("</section>")]
+    assert "Gương điển hình, việc tốt trong CCHC" in shortfalls and "Phường Nam Hà" in shortfalls
+    # the reason, in the page's language, with the kind in words and no id or ISO date
+    assert ("không có tin loại Gương điển hình, việc tốt trong CCHC nào được cung cấp cho xã "
+            "này trong tháng 3 năm 2024") in shortfalls
+    assert "model-citizen" not in shortfalls and "model_citizen" not in shortfalls
 
     # render: bundles for both communes, recorded with their sha256
     job_id = job_of(post_form(d, PAGE + "render"))
@@ -112,7 +115,7 @@ def test_upload_plan_render_as_job_processes(work_app, workshop):
     assert "2 gói mới, 0 gói không đổi" in d.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "Gói âm thanh đã sẵn sàng cho 2/2 xã." in d.get(PAGE).get_data(as_text=True)
     english = d.get(PAGE + "?lang=en").get_data(as_text=True)
-    assert "no model_citizen segment was supplied for this commune" in english
+    assert "no Model citizen, good deeds segment was supplied for this commune in March 2024" in english
     assert "Audio bundles ready for 2 of 2 communes." in english
 
 

@@ -17,7 +17,7 @@ PAGE = "/station/18073/2024-03/"
 
 def test_calendar_shows_the_month(as_user):
     page = as_user("op18073").get(PAGE).get_data(as_text=True)
-    assert "Phường Nam Hà" in page and "Tháng 2024-03" in page
+    assert "Phường Nam Hà" in page and "Tháng 03/2024" in page and "2024-03</strong>" not in page
     assert page.count('class="airing"') == 3  # days 1, 4 and 8
     assert page.count('class="report-form"') == 3 + 1  # a form per past session, and the upload
     assert "Chuyên mục CCHC huyện số 1" in page and "Hướng dẫn đăng ký khai sinh" in page

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from ...core.errors import InputError, InputErrors, NotFound, UserError
 from ...core.i18n import M, tr
 from ...jobs.uploads import client_name
+from ...production.catalogue import segment_titles
 from ...reference.plan_rules import (
     active_plan, load_rules, next_year_rules, plan_years, start_next_year
 )
@@ -37,7 +38,8 @@ def _page(year: int, years: list[int], *, errors: list[InputError] | None = None
     return render_template(
         "admin/rules.html", year=year, years=years, plan=plan, rules=rules,
         obligations=obligations(rules, labels({r.scope for r in rules.rules})) if rules else [],
-        limits=session_limits(rules) if rules else [], errors=errors or [], error=error,
+        limits=session_limits(rules, segment_titles(
+            db(), [rules.session.intro, rules.session.outro])) if rules else [], errors=errors or [], error=error,
         next_taken=(year + 1) in years), status
 
 
