@@ -69,13 +69,19 @@ def build(path: Path | str, members: Iterable[Member], when: dt.date,
           hashes: dict[str, str] | None = None) -> dict:
     """Compute the zip of `members` (stored, in order, timestamps `when`) and keep its layout next
     to `path`, atomically. Each member's sha256 goes into `hashes` by name as soon as it is known
-    (a later member may be made from them). Returns the layout."""
+    (a later member may be made from them). Returns the layout.
+
+    One pass over the bytes: a member's CRC-32 is its head's combined with its file range's (known
+    once per file and process), so its local header is known before its bytes, which feed the
+    member's sha256 and the zip's at once."""
     tm, dd = _dos(when)
     pieces: list[dict] = []
     central, offset, count = [], 0, 0
     hashes = {} if hashes is None else hashes
+    whole = hashlib.sha256()
 
     def blob(data: bytes) -> None:
+        whole.update(data)
         if pieces and "_raw" in pieces[-1]:
             pieces[-1]["_raw"] += data
         else:
@@ -85,21 +91,28 @@ def build(path: Path | str, members: Iterable[Member], when: dt.date,
     base.mkdir(parents=True, exist_ok=True)
     for m in members:
         count += 1
-        crc, h = 0, hashlib.sha256()
-        for block in m.chunks():
-            crc = zlib.crc32(block, crc)
-            h.update(block)
-        hashes[m.name] = h.hexdigest()
+        crc = zlib.crc32(m.head)
+        if m.file is not None:
+            crc = crc32_combine(crc, range_crc32(m.file, m.offset, m.length), m.length)
         name = m.name.encode("utf-8")
         flags = 0 if name.isascii() else 0x800
         fixed = (20, flags, 0, tm, dd, crc, m.size, m.size, len(name))
         local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fixed, 0) + name
         central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 20, *fixed, 0, 0,
                                    0, 0, 0o644 << 16, offset) + name)
-        blob(local + m.head)
+        blob(local)
+        h, first = hashlib.sha256(), True
+        for block in m.chunks():
+            h.update(block)
+            if first:  # the head
+                blob(block)
+                first = False
+            else:
+                whole.update(block)
         if m.file is not None:
             pieces.append({"file": os.path.relpath(m.file, base), "offset": m.offset,
                            "length": m.length})
+        hashes[m.name] = h.hexdigest()
         offset += len(local) + m.size
     cd = b"".join(central)
     if offset + len(cd) > LIMIT or count >= 0xFFFF:
@@ -109,13 +122,58 @@ def build(path: Path | str, members: Iterable[Member], when: dt.date,
     for p in pieces:  # headers and text kept deflated: a layout is a few KB a station
         if "_raw" in p:
             p["z"] = base64.b64encode(zlib.compress(p.pop("_raw"), 9)).decode("ascii")
-    layout = {"format": FORMAT, "size": offset + len(cd) + 22, "sha256": "", "pieces": pieces}
-    h = hashlib.sha256()
-    for block in _chunks(_resolve(layout, base)):
-        h.update(block)
-    layout["sha256"] = h.hexdigest()
+    layout = {"format": FORMAT, "size": offset + len(cd) + 22, "sha256": whole.hexdigest(),
+              "pieces": pieces}
     write_atomic(layout_path(path), json.dumps(layout, separators=(",", ":")) + "\n")
     return layout
+
+
+_CRCS: dict[tuple, int] = {}  # (path, offset, length, size, mtime) -> CRC-32 of that range
+
+
+def range_crc32(path: Path, offset: int, length: int) -> int:
+    """The CRC-32 of bytes [offset, offset+length) of a file, read once per process and file
+    version (a session file is shared by many stations' zips)."""
+    st = os.stat(path)
+    key = (str(path), offset, length, st.st_size, st.st_mtime_ns)
+    if key not in _CRCS:
+        if len(_CRCS) > 100_000:
+            _CRCS.clear()
+        crc = 0
+        for block in _file_range(path, offset, length):
+            crc = zlib.crc32(block, crc)
+        _CRCS[key] = crc
+    return _CRCS[key]
+
+
+_POLY = 0xEDB88320  # CRC-32 (reflected), as zlib's crc32_combine (Python's zlib lacks it)
+
+
+def _multmodp(a: int, b: int) -> int:
+    m, p = 1 << 31, 0
+    while True:
+        if a & m:
+            p ^= b
+            if a & (m - 1) == 0:
+                return p
+        m >>= 1
+        b = (b >> 1) ^ _POLY if b & 1 else b >> 1
+
+
+_X2N = [1 << 30]  # x^(2^k) mod p, k = 0..31
+for _ in range(31):
+    _X2N.append(_multmodp(_X2N[-1], _X2N[-1]))
+
+
+def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """The CRC-32 of A+B from crc32(A), crc32(B) and len(B), without reading either."""
+    p, k, n = 1 << 31, 3, len2
+    while n:
+        if n & 1:
+            p = _multmodp(_X2N[k & 31], p)
+        n >>= 1
+        k += 1
+    return _multmodp(p, crc1) ^ crc2
 
 
 @dataclass(frozen=True)
