@@ -45,8 +45,10 @@ class BundleOutcome:
 def _write_zip(final: Path, top: str, files: list[Entry], manifest: dict, month: Period) -> dict:
     """The zip's layout (kept next to `final`; the zip itself is assembled when read): the files
     under the folder `top` in the order given, the manifest last; all stored, fixed timestamps. A
-    derived file is made from the checksums of those before it. Returns the layout."""
+    derived file is made from the checksums of those before it. Returns the layout; a bundle that
+    would need zip64 is refused before any of its bytes are read."""
     listed, hashes = [], {}
+    audio = sum(len(e.header) + e.audio.size for e in files if e.audio is not None)
 
     def members():
         for e in files:
@@ -64,7 +66,18 @@ def _write_zip(final: Path, top: str, files: list[Entry], manifest: dict, month:
         data = (json.dumps(dict(manifest, files=listed), ensure_ascii=False, indent=1) + "\n")
         yield Member(f"{top}/{MANIFEST}", data.encode("utf-8"))
 
-    return zip_layout.build(final, members(), month.start, hashes)
+    try:
+        zip_layout.check_fits(audio, len(files) + 1)
+        return zip_layout.build(final, members(), month.start, hashes)
+    except zip_layout.TooLarge as exc:
+        raise UserError(M(
+            "the bundle of {name} ({code}) for {m} would hold {n} files, {gb:.2f} GB: a bundle holds "
+            "at most {most:,} files and 4 GiB (stored zip, no zip64); plan fewer or shorter sessions "
+            "for the month",
+            "gói tháng {m} của {name} ({code}) sẽ có {n} tệp, {gb:.2f} GB: mỗi gói chứa tối đa {most:,} "
+            "tệp và 4 GiB (zip không nén, không zip64); hãy lập lịch ít buổi hơn hoặc buổi ngắn hơn",
+            name=manifest["station_name"], code=manifest["station"], m=month.label, n=exc.count,
+            gb=exc.size / 1e9, most=zip_layout.MAX_MEMBERS)) from None
 
 
 def open_bundle(path: Path) -> zip_layout.ZipReader:
