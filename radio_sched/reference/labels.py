@@ -63,7 +63,8 @@ STATUSES = {
 }
 JOB_KINDS = {"plan": ("planning", "lập lịch"), "render": ("rendering audio", "dựng âm thanh"),
              "replan": ("re-planning", "lập lại lịch"), "import": ("import", "nhập dữ liệu"),
-             "segments": ("adding segments", "thêm mục phát")}
+             "segments": ("adding segments", "thêm mục phát"),
+             "prune": ("cleaning the audio cache", "dọn bộ nhớ đệm âm thanh")}
 
 
 def _say(pair: tuple[str, str], lang: str | None = None) -> str:
