@@ -141,7 +141,8 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
     def files(version: Version) -> list[Entry]:
         return entries(station, month, airings, audio, plan_name, lang, version)
 
-    key = content_key(files(Version(0)))  # what the station receives, whatever the version says
+    unversioned = files(Version(0))
+    key = content_key(unversioned)  # what the station receives, whatever the version says
     latest = db.scalar(select(Bundle).where(Bundle.station_id == station.id, Bundle.month == month.label)
                        .order_by(Bundle.version.desc()).limit(1))
 
@@ -179,7 +180,7 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
             tmp = temp_path(final)
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
-                v = _version(latest.version, previous_of(latest.version), files(Version(0)))
+                v = _version(latest.version, previous_of(latest.version), unversioned)
                 if _write_zip(tmp, top, files(v), manifest(v, old_version), month)["sha256"] \
                         == latest.sha256:
                     os.replace(zip_layout.layout_path(tmp), zip_layout.layout_path(final))
@@ -199,7 +200,7 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
             and old.get("bundle_version") == number and old.get("schedule_version") == schedule.version:
         status = "adopted"  # written by a run that was stopped before it could record it
     else:
-        version = _version(number, previous_of(number), files(Version(0)))
+        version = _version(number, previous_of(number), unversioned)
         layout = _write_zip(final, top, files(version), manifest(version, schedule.version), month)
     row = Bundle(station_id=station.id, month=month.label, version=number, schedule_id=schedule.id,
                  path=rel, sha256=layout["sha256"], size=layout["size"])
