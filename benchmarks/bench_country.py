@@ -204,25 +204,32 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="work in this folder (emptied first) and keep it")
     ap.add_argument("--profile", action="append", default=[], choices=PHASES,
                     help="write a cProfile of this phase (repeatable)")
+    ap.add_argument("--only", metavar="PHASE,...",
+                    help="run these phases only, in the --keep folder as an earlier run left it "
+                         "(e.g. render,audit after removing its schedules/)")
     ap.add_argument("--child", choices=PHASES, help=argparse.SUPPRESS)
     ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         return child(args)
+    phases = PHASES if not args.only else tuple(p for p in PHASES if p in args.only.split(","))
+    if args.only and not args.keep:
+        sys.exit("--only needs --keep DIR (the folder of an earlier run)")
     args.work = args.keep or Path(tempfile.mkdtemp(prefix="bench-country-"))
-    if args.work.exists():
+    if args.work.exists() and not args.only:
         shutil.rmtree(args.work)
-    args.work.mkdir(parents=True)
+    args.work.mkdir(parents=True, exist_ok=True)
     report: dict = {"preset": args.preset, "month": args.month, "scale": args.scale,
                     "cores": os.cpu_count(), "jobs": args.jobs or os.cpu_count(),
                     "load_average_before": [round(x, 2) for x in os.getloadavg()], "work": str(args.work)}
-    for phase in PHASES:
+    for phase in phases:
         report[phase] = run_phase(args, phase)
         print(f"{phase}: {json.dumps(report[phase], ensure_ascii=False)}", file=sys.stderr, flush=True)
-    month_s = sum(report[p]["wall_s"] for p in PHASES if p != "library")
-    report["month_s"] = round(month_s, 1)  # plan + render + audit: the library is reported apart
-    report["month_peak_rss_mb"] = max(report[p]["peak_rss_mb"] for p in PHASES if p != "library")
-    report["kept_over_distinct"] = report["render"]["kept_over_distinct"]
+    month = [p for p in phases if p != "library"]  # plan + render + audit: the library apart
+    report["month_s"] = round(sum(report[p]["wall_s"] for p in month), 1)
+    report["month_peak_rss_mb"] = max((report[p]["peak_rss_mb"] for p in month), default=None)
+    if "render" in report:
+        report["kept_over_distinct"] = report["render"]["kept_over_distinct"]
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, ensure_ascii=False, indent=1))
     if not args.keep:
