@@ -240,8 +240,16 @@ def load(zip_path: Path | str) -> dict | None:
 
 
 def files_of(layout: dict, base: Path) -> list[tuple[Path, int]]:
-    """The cached files a layout reads, with the least size each must have."""
-    return [(p.file, p.offset + p.length) for p in _resolve(layout, base) if p.file is not None]
+    """The cached files a layout reads, with the least size each must have (format 2: read from
+    its list, nothing inflated)."""
+    if layout.get("format") != FORMAT:
+        return [(p.file, p.offset + p.length) for p in _resolve(layout, base) if p.file is not None]
+    least: dict[str, int] = {}
+    for p in layout["pieces"]:
+        if not isinstance(p[0], str):
+            rel = layout["files"][p[0]]
+            least[rel] = max(least.get(rel, 0), int(p[1]) + int(p[2]))
+    return [(base / rel, n) for rel, n in least.items()]
 
 
 def open_zip(zip_path: Path | str) -> ZipReader:
