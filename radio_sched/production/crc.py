@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -57,12 +58,18 @@ for _ in range(31):
     _X2N.append(_multmodp(_X2N[-1], _X2N[-1]))
 
 
-def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
-    """The CRC-32 of A+B from crc32(A), crc32(B) and len(B), without reading either."""
+@lru_cache(maxsize=1 << 16)
+def _shift(len2: int) -> int:
+    """x^(8 len2) mod p: what moves a CRC past len2 bytes (a session's length recurs at stations)."""
     p, k, n = 1 << 31, 3, len2
     while n:
         if n & 1:
             p = _multmodp(_X2N[k & 31], p)
         n >>= 1
         k += 1
-    return _multmodp(p, crc1) ^ crc2
+    return p
+
+
+def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """The CRC-32 of A+B from crc32(A), crc32(B) and len(B), without reading either."""
+    return _multmodp(_shift(len2), crc1) ^ crc2
