@@ -196,3 +196,16 @@ def can_manage_scope(session: Session, who: User | StationPass | None, scope: Sc
         can_manage(who, Scope("district", d), province_code=p) if d is not None
         else can_manage(who, Scope("province", p))  # two-tier: communes belong to the province
         for d, p in places)
+
+
+
+def can_add_for(session: Session, who: User | StationPass | None, scope: Scope) -> bool:
+    """May this user (or download link) add segments for the scope? A commune's operator and
+    its link for that commune only (its notices); a planner or the Department for what they
+    manage (can_manage_scope)."""
+    if isinstance(who, StationPass):
+        station = session.get(Station, who.station_id)
+        return station is not None and scope == Scope("commune", station.code)
+    if isinstance(who, User) and who.role == "station":
+        return who.active and scope.level == "commune" and _scope_of(who) == scope
+    return can_manage_scope(session, who, scope)

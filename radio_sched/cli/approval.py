@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from ..core.i18n import tr
 from .audio import segments_group
-from .common import FORMATS, AppContext, cli_user, emit, pass_app
+from .common import FORMATS, AppContext, cli_user, emit, pass_app, progress_callback
 
 
 @click.command("pending")
@@ -30,12 +32,25 @@ def pending_cmd(app: AppContext, fmt) -> None:
 @click.argument("slug", metavar="ID")
 @pass_app
 def approve_cmd(app: AppContext, slug) -> None:
-    """Approve a waiting segment: the next plan or re-plan schedules it."""
-    from ..production.approval import review_segment
+    """Approve a waiting segment: the next plan or re-plan schedules it. An urgent or priority
+    bulletin is re-planned at once, from the next session that has not started, with new bundles."""
+    from ..core.config import local_today
+    from ..planning.bulletins import replans_on_approval, review_content
+    from ..planning.content import find_segment
+    from .content import month_locks, print_replans
 
     with app.session() as session:
-        review_segment(session, slug, approve=True, by=cli_user())
+        seg = find_segment(session, slug)
+        again, scope = replans_on_approval(seg), seg.scope
+        start, until = max(seg.valid_from, local_today()), seg.valid_until
+    locks = month_locks(app, scope, start, until) if again and until >= start else \
+        contextlib.nullcontext()
+    with locks, app.session() as session:
+        res = review_content(app.settings, session, slug, approve=True, by=cli_user(),
+                             progress=progress_callback(tr("Re-planning", "Đang lập lại lịch")))
     click.echo(tr("Segment {s} approved.", "Đã duyệt tin {s}.", s=slug))
+    if again:
+        print_replans(res)
 
 
 @click.command("refuse")

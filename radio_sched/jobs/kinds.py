@@ -29,7 +29,10 @@ Progress = Callable[[int, int], None]
 
 # kind -> the function a job process runs (jobs.start_process)
 WEB_JOBS = {"plan": "radio_sched.jobs.kinds:plan", "render": "radio_sched.jobs.kinds:render",
-         "replan": "radio_sched.jobs.kinds:replan", "segments": "radio_sched.jobs.kinds:segments"}
+         "replan": "radio_sched.jobs.kinds:replan", "segments": "radio_sched.jobs.kinds:segments",
+         "bulletin": "radio_sched.jobs.content_kinds:bulletin",
+         "withdraw": "radio_sched.jobs.content_kinds:withdraw",
+         "review": "radio_sched.jobs.content_kinds:review"}
 UPLOADS = ".uploads"  # inside the library root: same file system as the originals they become
 _FOLDER = re.compile(r"^[0-9a-f]{32}$")
 _STORED = re.compile(r"^(f\d{1,4}(\.[a-z0-9]{1,8})?|manifest\.csv)$")
@@ -38,7 +41,8 @@ LISTED = 200  # changes and unrestorable obligations kept in a re-plan job's res
 
 
 def register() -> None:
-    """Make plan, render, replan and segments known to jobs.start_process."""
+    """Make the web's job kinds (plan, render, replan, segments and the content jobs) known to
+    jobs.start_process."""
     for kind, target in WEB_JOBS.items():
         register_kind(kind, target)
 
@@ -148,6 +152,14 @@ def _stored(folder: Path, entry: dict) -> Path:
         raise UserError(M("the upload names a file it did not store", "bản tải lên ghi một tệp "
                           "không được lưu"))
     return folder / stored
+
+
+def upload_specs_file(folder: Path, params: dict[str, Any]) -> tuple[str, Path]:
+    """The one file of an upload (a bulletin's): its name as the user gave it, and where it is."""
+    files = params.get("files", [])
+    if len(files) != 1:
+        raise UserError(M("choose one audio file", "hãy chọn một tệp âm thanh"))
+    return str(files[0]["name"]), _stored(folder, files[0])
 
 
 def upload_specs(session: Session, settings: Settings, user: User | None,

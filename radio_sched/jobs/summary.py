@@ -22,7 +22,9 @@ STATUS = {"queued": M("waiting", "đang chờ"), "running": M("running", "đang 
 # what a finished job's result must hold for its page to sum it up: a job the command line ran
 # (runner.holding) ends with no result of its own
 SUMMARY_KEY = {"plan": "version", "replan": "replan_from", "render": "bundles_new",
-               "segments": "added"}
+               "segments": "added", "bulletin": "slug", "withdraw": "slug", "review": "slug"}
+PRIORITY = {"urgent": M("urgent", "khẩn"), "priority": M("priority", "ưu tiên"),
+            "normal": M("normal", "thường")}
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,14 @@ def job_what(job: Job, lang: str) -> str:
         n = len(params.get("files") or [])
         msg = (M("Upload of {n} audio file(s)", "Tải lên {n} tệp âm thanh", n=n) if n else
                M("Upload of audio", "Tải lên âm thanh"))
+    elif job.kind == "bulletin":
+        level = PRIORITY.get(str((params.get("form") or {}).get("priority")), PRIORITY["normal"])
+        msg = M("Adding a bulletin ({p}) from {d}", "Thêm bản tin {p} từ ngày {d}",
+                p=level, d=_day(params.get("from")))
+    elif job.kind == "withdraw":
+        msg = M("Withdrawing a segment from {d}", "Rút tin từ ngày {d}", d=_day(params.get("from")))
+    elif job.kind == "review":
+        msg = M("Approving a bulletin", "Duyệt bản tin")
     elif job.kind == "import":
         msg = M("Import", "Nhập dữ liệu")
     else:

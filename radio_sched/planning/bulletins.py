@@ -17,7 +17,9 @@ from ..core.errors import NotFound, UserError
 from ..core.i18n import M
 from ..core.models import Segment, SessionTemplate
 from ..core.scopes import parse_scope
-from ..production.catalogue import add_segments, specs_from_files
+from ..production.approval import initial_status, review_segment
+from ..production.catalogue import add_segments, audio_settings, specs_from_files
+from ..production.probe import AudioRefused, probe
 from ..reference.divisions import stations_in
 from ..reference.plan_rules import active_plan
 from ..reference.session_templates import airs_on, station_sessions
@@ -50,20 +52,9 @@ def add_bulletin(settings: Settings, session: Session, path: Path | str, *, prio
     re-planned from the next session that has not started (by the stations' clock, `now`) and
     their changed bundles rendered. A normal bulletin is an ordinary segment: the next plan
     places it where the rules ask for its kind."""
-    if priority not in BULLETIN_KINDS:
-        raise UserError(M("the priority is normal, priority or urgent, not '{p}'",
-                          "mức ưu tiên là normal, priority hoặc urgent, không phải '{p}'", p=priority))
-    if not 1 <= days <= MAX_DAYS:
-        raise UserError(M("--days is 1 to {m}, not {n}", "--days từ 1 đến {m}, không phải {n}",
-                          m=MAX_DAYS, n=days))
-    if not (title or "").strip():
-        raise UserError(M("a bulletin needs a title", "bản tin cần có tiêu đề"))
     clock = local_now(now=now)
     today, at = clock.date(), clock.strftime("%H:%M")
-    end = start + (days - 1) * DAY
-    if end < today:
-        raise UserError(M("the bulletin's days ({a}..{b}) have passed", "những ngày của bản tin "
-                          "({a}..{b}) đã qua", a=start, b=end))
+    end = _check_args(priority, start, days, title, today)
     kind = BULLETIN_KINDS[priority]
     specs = specs_from_files(session, [Path(path)], kind=kind, slug=slug, title=title, scope=scope,
                              valid_from=start.isoformat(), valid_until=end.isoformat(),
@@ -81,6 +72,76 @@ def add_bulletin(settings: Settings, session: Session, path: Path | str, *, prio
     return out
 
 
+def _check_args(priority: str, start: dt.date, days: int, title: str, today: dt.date) -> dt.date:
+    """The bulletin's last day, or a UserError for a wrong priority, day count, title or days."""
+    if priority not in BULLETIN_KINDS:
+        raise UserError(M("the priority is normal, priority or urgent, not '{p}'",
+                          "mức ưu tiên là normal, priority hoặc urgent, không phải '{p}'", p=priority))
+    if not 1 <= days <= MAX_DAYS:
+        raise UserError(M("--days is 1 to {m}, not {n}", "--days từ 1 đến {m}, không phải {n}",
+                          m=MAX_DAYS, n=days))
+    if not (title or "").strip():
+        raise UserError(M("a bulletin needs a title", "bản tin cần có tiêu đề"))
+    end = start + (days - 1) * DAY
+    if end < today:
+        raise UserError(M("the bulletin's days ({a}..{b}) have passed", "những ngày của bản tin "
+                          "({a}..{b}) đã qua", a=start, b=end))
+    return end
+
+
+def precheck_bulletin(settings: Settings, session: Session, path: Path | str, *, priority: str,
+                      scope: str, start: dt.date, days: int, title: str, name: str | None = None,
+                      now: dt.datetime | None = None) -> None:
+    """add_bulletin's refusals answered at once, storing nothing (a web form, before its job):
+    the fields, and whether an urgent or priority one fits its sessions, judged by the uploaded
+    file's length (the ready version is never longer, so what this refuses the job would too)."""
+    today = local_now(now=now).date()
+    end = _check_args(priority, start, days, title, today)
+    kind = BULLETIN_KINDS[priority]
+    (spec,) = specs_from_files(session, [Path(path)], kind=kind, title=title, scope=scope,
+                               valid_from=start.isoformat(), valid_until=end.isoformat(),
+                               names=[name] if name else None)
+    if kind not in FIRST_KINDS or initial_status(session, kind, spec.scope) != "approved":
+        return
+    try:
+        info = probe(path, audio_settings(session, settings, start.year))
+    except AudioRefused as exc:
+        raise UserError(M("{f}: {p}", "{f}: {p}", f=spec.file_name, p=exc.reason)) from None
+    if info.duration_s is None:
+        return  # the job measures it
+    draft = Segment(slug=spec.slug, title=spec.title, kind=kind, scope=spec.scope,
+                    duration_s=info.duration_s, valid_from=start, valid_until=end)
+    check_fits(session, draft, max(start, today), end)
+
+
+def review_content(settings: Settings, session: Session, slug: str, *, approve: bool,
+                   by: str | None = None, note: str = "", now: dt.datetime | None = None,
+                   render: bool = True, jobs: int | None = None,
+                   progress: Progress | None = None) -> Bulletin:
+    """The Department's review (approval.review_segment); approving an urgent or priority bulletin
+    does what adding an approved one does: checked against its sessions, then the stations in
+    scope re-planned from the next session that has not started and their bundles rendered. An
+    ordinary segment waits for the next plan or re-plan."""
+    seg = review_segment(session, slug, approve=approve, by=by, note=note)
+    priority = next((p for p, k in BULLETIN_KINDS.items() if k == seg.kind), "normal")
+    clock = local_now(now=now)
+    today, at = clock.date(), clock.strftime("%H:%M")
+    out = Bulletin(seg.slug, max(seg.valid_from, today), priority=priority)
+    if not approve or seg.kind not in FIRST_KINDS or seg.valid_until < today:
+        return out
+    check_fits(session, seg, out.start, seg.valid_until)
+    out.started_before = at if out.start == today else None
+    out.replans = replan_affected(settings, session, parse_scope(seg.scope), out.start,
+                                  seg.valid_until, started_before=out.started_before,
+                                  render=render, created_by=by, jobs=jobs, progress=progress)
+    return out
+
+
+def replans_on_approval(seg: Segment) -> bool:
+    """Does approving this segment re-plan months at once (an urgent or priority bulletin)?"""
+    return seg.kind in FIRST_KINDS
+
+
 def check_fits(session: Session, seg: Segment, start: dt.date, end: dt.date) -> None:
     """Refuse (UserError) a bulletin that some session of its days cannot hold beside the urgent
     bulletins of that day: an urgent one in each session, a priority one in one session a day."""
@@ -91,7 +152,7 @@ def check_fits(session: Session, seg: Segment, start: dt.date, end: dt.date) -> 
     stations = stations_in(session, parse_scope(seg.scope), on=start, until=end)
     templates = list(session.scalars(select(SessionTemplate)))
     urgent = [s for s in session.scalars(select(Segment).where(
-        Segment.kind == URGENT_KIND, Segment.status == "approved", Segment.id != seg.id,
+        Segment.kind == URGENT_KIND, Segment.status == "approved", Segment.slug != seg.slug,
         Segment.valid_until >= start, Segment.valid_from <= end,
         or_(Segment.withdrawn_from.is_(None), Segment.withdrawn_from > start)))]
     mine = segment_info(seg)

@@ -230,7 +230,7 @@ def planner_month(session: Session, planner: Planner, period: Period, *, user: U
         sessions=[Place(t, names[t.scope]) for t in sorted(
             templates, key=lambda t: (parse_scope(t.scope).specificity, t.scope, t.start))],
         session_names=sorted({t.session for t in session.scalars(select(SessionTemplate))}),
-        kinds=_kinds(session, period, planner.level), upload_kind=UPLOAD_KIND[planner.level],
+        kinds=plan_kinds(session, period, planner.level), upload_kind=UPLOAD_KIND[planner.level],
         upload_scopes=uploads + targets, offair_targets=targets,
         replan=replan_day(session, stations, period, today,
                           planned=any(s.schedule for s in statuses)),
@@ -244,7 +244,7 @@ def _parses_within(planner: Planner, stations: list[Station], text: str) -> bool
         return False
 
 
-def _kinds(session: Session, period: Period, level: str) -> list[str]:
+def plan_kinds(session: Session, period: Period, level: str) -> list[str]:
     """The kinds the year's plan names, for the upload form's suggestions (kinds stay open)."""
     try:
         rules = active_plan(session, period.start.year)[1]

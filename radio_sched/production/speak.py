@@ -6,12 +6,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.config import Settings
 from ..core.errors import UserError
 from ..core.i18n import M, nfc
-from .catalogue import AddResult, add_segments, specs_from_files
+from ..core.models import Segment
+from .catalogue import AddResult, add_segments, slugify, specs_from_files
 from .speech_text import normalize
 from .voice import Voice, voice_for
 
@@ -95,3 +97,36 @@ def speak_segment(session: Session, settings: Settings, path: Path | str, *, kin
         res = add_segments(session, settings, specs, replace=replace, jobs=1)
     return Spoken(text, speaker.name, res)
 
+
+
+def free_slug(session: Session, title: str) -> str:
+    """An id for a notice typed on a page: its title's, with -2, -3... if that one is taken."""
+    base = slugify(title)[:100] or "thong-bao"
+    taken = set(session.scalars(select(Segment.slug).where(Segment.slug.like(f"{base}%"))))
+    n, slug = 1, base
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def speak_text(session: Session, settings: Settings, text: str, *, kind: str, scope: str,
+               title: str = "", valid_from: str = "", valid_until: str = "", producer: str = "",
+               print_text: bool = False) -> Spoken:
+    """speak_segment for a notice typed on a page rather than kept in a file: the same checks
+    (empty, too long), the same normaliser and voice; the id made from the title."""
+    title = nfc(title or "").strip()
+    if len(title) > MAX_TITLE:
+        raise UserError(M("the title has {n} characters; at most {m}",
+                          "tiêu đề dài {n} ký tự; tối đa {m}", n=len(title), m=MAX_TITLE))
+    with tempfile.TemporaryDirectory(prefix="radio-sched-notice-") as tmp:
+        path = Path(tmp) / "thong-bao.txt"
+        path.write_text(text or "", encoding="utf-8")
+        name = M("the notice", "thông báo").render()
+        if print_text:
+            return Spoken(normalize(read_notice(path, name=name)), "")
+        written = read_notice(path, name=name)
+        title = title or default_title(written)
+        return speak_segment(session, settings, path, kind=kind, scope=scope,
+                             slug=free_slug(session, title), title=title, valid_from=valid_from,
+                             valid_until=valid_until, producer=producer, name=name)

@@ -64,6 +64,9 @@ STATUSES = {
 JOB_KINDS = {"plan": ("planning", "lập lịch"), "render": ("rendering audio", "dựng âm thanh"),
              "replan": ("re-planning", "lập lại lịch"), "import": ("import", "nhập dữ liệu"),
              "segments": ("adding segments", "thêm mục phát"),
+             "bulletin": ("adding a bulletin", "thêm bản tin"),
+             "withdraw": ("withdrawing a segment", "rút tin"),
+             "review": ("approving a bulletin", "duyệt bản tin"),
              "prune": ("cleaning the audio cache", "dọn bộ nhớ đệm âm thanh")}
 
 

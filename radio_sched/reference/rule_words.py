@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.i18n import M, Msg, get_lang
-from ..scheduler.plan import ANY_KIND, JINGLE_KIND, PlanRules, Quota, Rule
+from ..scheduler.plan import (
+    ANY_KIND, BULLETIN_KIND, JINGLE_KIND, PRIORITY_KIND, URGENT_KIND, PlanRules, Quota, Rule
+)
 
 # The kinds the Hà Tĩnh plan uses (shared/DESIGN.md); kinds are open, an unknown one shows as is.
 KIND_NAMES = {
@@ -20,6 +22,9 @@ KIND_NAMES = {
                        "Thông báo hướng dẫn sử dụng dịch vụ công"),
     "home_affairs": M("content from the Department of Home Affairs", "Nội dung của Sở Nội vụ"),
     JINGLE_KIND: M("the column's signature tune", "Nhạc hiệu chuyên mục"),
+    URGENT_KIND: M("urgent bulletin", "Bản tin khẩn"),
+    PRIORITY_KIND: M("priority bulletin", "Bản tin ưu tiên"),
+    BULLETIN_KIND: M("bulletin", "Bản tin thường"),
     ANY_KIND: M("any CCHC item", "Mọi nội dung CCHC"),
 }
 _PER = {"week": M("a week", "mỗi tuần"), "month": M("a month", "mỗi tháng"),

@@ -63,9 +63,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                  place=common.place, **labels.FOR_PAGES)
     register_errors(app)
 
-    from . import admin, api, auth, coverage, department, help, jobs, planner, station
+    from . import admin, api, auth, content, coverage, department, help, jobs, planner, station
 
-    for module in (auth, station, planner, jobs, department, coverage, help, api, admin):
+    for module in (auth, station, planner, content, jobs, department, coverage, help, api, admin):
         app.register_blueprint(module.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself when a browser cookie (not a token) is used
     from ..jobs.kinds import register as register_job_kinds

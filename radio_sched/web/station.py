@@ -141,6 +141,7 @@ def _urls_signed_in(code: str, period: Period) -> dict:
             "next": url_for("station.page", code=code, month=nxt),
             "month": lambda m: url_for("station.page", code=code, month=m),
             "bundle_of": lambda m: url_for("station.bundle", code=code, month=m),
+            "notice": url_for("content.station_notice", code=code, month=period.label),
             "create_link": url_for("station.create_link", code=code, month=period.label),
             "revoke_link": lambda tid: url_for("station.revoke_link", code=code, month=period.label,
                                                token_id=tid)}
@@ -153,7 +154,8 @@ def _urls_link(token: str, period: Period) -> dict:
             "prev": url_for("station.link_page", token=token, month=prev),
             "next": url_for("station.link_page", token=token, month=nxt),
             "month": lambda m: url_for("station.link_page", token=token, month=m),
-            "bundle_of": lambda m: url_for("station.link_bundle", token=token, month=m)}
+            "bundle_of": lambda m: url_for("station.link_bundle", token=token, month=m),
+            "notice": url_for("content.link_notice", token=token, month=period.label)}
 
 
 def _neighbours(period: Period) -> tuple[str, str]:

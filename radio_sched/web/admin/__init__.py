@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from . import accounts, offair, rules, segments, sessions
+from . import accounts, approval, offair, rules, segments, sessions
 from .base import department_only
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(department_only)
-for part in (rules, sessions, offair, accounts, segments):
+for part in (rules, sessions, offair, accounts, segments, approval):
     bp.register_blueprint(part.bp)
 
 

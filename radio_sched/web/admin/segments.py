@@ -14,6 +14,7 @@ from ...jobs.uploads import save_upload
 from ...production.catalogue import list_segments
 from ...reference.rule_words import kind_name
 from ..common import db, settings, web_settings
+from ..content import confirm_withdrawal
 from .base import SHORT, labels
 
 bp = Blueprint("segments", __name__, url_prefix="/segments")
@@ -75,3 +76,9 @@ def _fields(seg: Segment) -> dict[str, str]:
             "valid_from": "" if seg.valid_from == BEGINNING else seg.valid_from.isoformat(),
             "valid_until": "" if seg.valid_until == END_OF_TIME else seg.valid_until.isoformat(),
             "topics": seg.topics, "language": seg.language, "producer": seg.producer}
+
+
+@bp.route("/<int:segment_id>/withdraw", methods=["GET", "POST"])
+def withdraw(segment_id: int):
+    """The planner's withdrawal, from the Department's library (any segment of the province)."""
+    return confirm_withdrawal(segment_id, url_for("admin.segments.page"))
