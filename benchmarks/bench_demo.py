@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from benchmarks.common import size  # noqa: E402
+
 from radio_sched.core.config import Settings  # noqa: E402
 from radio_sched.core.db import session_scope  # noqa: E402
 from radio_sched.demo.story import run_demo  # noqa: E402
@@ -35,10 +37,6 @@ def rows(url: str) -> dict[str, int]:
     with session_scope(url) as s:
         return {m.__tablename__: s.scalar(select(func.count()).select_from(m))
                 for m in (Schedule, Bundle, AsRun, Segment, Job)}
-
-
-def size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else 0
 
 
 def main() -> None:

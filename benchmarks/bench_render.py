@@ -34,28 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import FFMPEG, TEXTS, sh, size, speech_like, tone, voices  # noqa: E402
+
 MONTH = "2024-03"
-TEXTS = [
-    "Chuyên mục cải cách hành chính. Người dân có thể nộp hồ sơ trực tuyến tại Cổng dịch vụ công, "
-    "theo dõi tiến độ giải quyết và nhận kết quả qua dịch vụ bưu chính công ích, không phải đi lại.",
-    "Hướng dẫn đăng ký khai sinh, đăng ký thường trú và cấp thẻ bảo hiểm y tế cho trẻ dưới sáu tuổi "
-    "bằng một bộ hồ sơ liên thông trên môi trường điện tử.",
-    "Gương điển hình, việc tốt trong cải cách hành chính: công chức một cửa tận tình hướng dẫn bà con, "
-    "giải quyết hồ sơ đúng hạn, được nhân dân tin yêu.",
-]
-
-
-def sh(*args: str) -> None:
-    subprocess.run(args, check=True, stdin=subprocess.DEVNULL)
 
 
 def make_sources(folder: Path, scale: float) -> list[dict]:
     """Broadcast-length speech for every kind the plan uses; returns manifest rows."""
-    voices = []
-    for n, text in enumerate(TEXTS):
-        wav = folder / f"voice{n}.wav"
-        sh("espeak-ng", "-v", "vi", "-s", str(140 + 10 * n), "-p", str(40 + 8 * n), "-w", str(wav), text)
-        voices.append(wav)
+    spoken = voices(folder, TEXTS)
     specs = [("jingle-intro", "jingle", "province", 5, "", ""),
              ("jingle-outro", "jingle", "province", 4, "", ""),
              ("ct-quy1", "provincial_program", "province", 420, "2024-01-01", "2024-03-31")]
@@ -67,22 +53,13 @@ def make_sources(folder: Path, scale: float) -> list[dict]:
               for k in range(4)]
     rows = []
     for n, (slug, kind, scope, seconds, vf, vu) in enumerate(specs):
-        rows.append(dict(id=slug, kind=kind, scope=scope, seconds=seconds, valid_from=vf, valid_until=vu,
-                         voice=voices[n % len(voices)], seed=n))
-    for row in rows:
-        secs = max(2.0, row["seconds"] * scale) if row["kind"] != "jingle" else row["seconds"]
-        out = folder / f"{row['id']}.mp3"
-        if row["kind"] == "jingle":
-            src = ["-f", "lavfi", "-i", f"sine=f={440 + 110 * row['seed']}:d={secs}"]
-            chain = "volume=-6dB"
+        out = folder / f"{slug}.mp3"
+        if kind == "jingle":
+            tone(seconds, 440 + 110 * n, out)
         else:  # looped speech over a quiet noise bed, each with its own seed and level
-            src = ["-stream_loop", "-1", "-i", str(row["voice"]), "-f", "lavfi", "-i",
-                   f"anoisesrc=c=pink:a=0.01:seed={row['seed']}:d={secs}"]
-            chain = f"[0]volume={-10 + row['seed'] % 7}dB[v];[v][1]amix=inputs=2:duration=shortest"
-        sh("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *src, "-t", f"{secs}",
-           "-filter_complex" if ";" in chain else "-af", chain, "-ac", "1", "-c:a", "libmp3lame",
-           "-b:a", "128k", str(out))
-        row["file"] = out.name
+            speech_like(spoken[n % len(spoken)], max(2.0, seconds * scale), n, out,
+                        gain_db=-10 + n % 7)
+        rows.append(dict(id=slug, kind=kind, scope=scope, valid_from=vf, valid_until=vu, file=out.name))
     return rows
 
 
@@ -90,12 +67,8 @@ def model_citizen_rows(folder: Path, communes: list[str], scale: float) -> list[
     """Each commune's own 'model citizen' item (the content that makes sessions unique)."""
     rows = []
     for n, code in enumerate(communes):
-        out = folder / f"gdh-{code}.mp3"
-        secs = max(2.0, 90 * scale)
-        sh("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-stream_loop", "-1", "-i",
-           str(folder / f"voice{n % 3}.wav"), "-f", "lavfi", "-i",
-           f"anoisesrc=c=white:a=0.005:seed={1000 + n}:d={secs}", "-t", f"{secs}", "-filter_complex",
-           "amix=inputs=2:duration=shortest", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "128k", str(out))
+        out = speech_like(folder / f"voice{n % 3}.wav", max(2.0, 90 * scale), 1000 + n,
+                          folder / f"gdh-{code}.mp3", noise="white", level=0.005, gain_db=0.0)
         rows.append(dict(id=f"gdh-{code}", kind="model_citizen", scope=f"commune:{code}", file=out.name,
                          valid_from="2024-03-01", valid_until="2024-03-31"))
     return rows
@@ -223,14 +196,9 @@ def floor_render(airings, gap_mp3, out_dir: Path) -> float:
                 lines.append(f"file '{gap_mp3}'")
             lines.append(f"file '{p}'")
         lst.write_text("\n".join(lines) + "\n")
-        sh("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
+        sh(*FFMPEG, "-f", "concat", "-safe", "0",
            "-i", str(lst), "-c", "copy", "-metadata", f"artist={a['name']}", str(out_dir / f"floor-{n}.mp3"))
     return time.perf_counter() - started
-
-
-def kept(folder: Path) -> int:
-    """Bytes of the files under folder (what the schedules folder costs on disk)."""
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def render_child(work: Path, district: str, jobs: int | None) -> None:
@@ -253,8 +221,8 @@ def render_child(work: Path, district: str, jobs: int | None) -> None:
                       "unique": res.unique_sessions, "joined": res.sessions_rendered,
                       "encoded": res.parts_prepared, "audio_h": res.audio_s / 3600,
                       "bytes": sum(st.bundle.size for st in res.stations),
-                      "kept": kept(work / "schedules"),
-                      "sessions_kept": kept(work / "schedules" / ".cache" / "sessions"),
+                      "kept": size(work / "schedules"),
+                      "sessions_kept": size(work / "schedules" / ".cache" / "sessions"),
                       "status": sorted({st.bundle.status for st in res.stations})}))
 
 

@@ -1,4 +1,4 @@
-"""radio-sched segments (add, import, speak, list), render and bundle: the audio library and the month's bundles."""
+"""radio-sched segments (add, import, speak, list), render, bundle, prune-cache: the audio library and the bundles."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..production.catalogue import (
 from ..production.probe import clock
 from ..core.i18n import tr
 from .common import (
-    FORMATS, AppContext, also, chosen_scope, emit, job_lock, month_arg, pass_app,
+    FORMATS, AppContext, also, chosen_scope, cli_user, emit, job_lock, month_arg, pass_app,
     progress_callback, scope_option
 )
 
@@ -168,6 +168,27 @@ def render_cmd(app: AppContext, month, scope_text, district_code, station_code, 
     if res.without_schedule:
         click.echo(tr("No schedule for {n} station(s): {codes}", "Chưa có lịch cho {n} đài: {codes}",
                       n=len(res.without_schedule), codes=", ".join(res.without_schedule[:20])), err=True)
+    from ..jobs.maintenance import prune_if_idle
+
+    _pruned(prune_if_idle(app.settings, created_by=cli_user()))
+
+
+def _pruned(removed: int | None) -> None:
+    if removed:
+        click.echo(tr("Session cache: {n} file(s) that no bundle reads removed.",
+                      "Bộ nhớ đệm: đã xóa {n} tệp âm thanh không gói nào dùng.", n=removed))
+
+
+@click.command("prune-cache")
+@pass_app
+def prune_cmd(app: AppContext) -> None:
+    """Remove cached session audio that no bundle of any version reads (no job may run meanwhile)."""
+    from ..jobs.maintenance import prune_cache
+
+    removed = prune_cache(app.settings, created_by=cli_user())
+    _pruned(removed)
+    if not removed:
+        click.echo(tr("Session cache: nothing to remove.", "Bộ nhớ đệm: không có gì để xóa."))
 
 
 def _day(d) -> str:
@@ -180,6 +201,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(segments_group)
     cli.add_command(render_cmd)
     cli.add_command(bundle_cmd)
+    cli.add_command(prune_cmd)
 
 
 @click.command("bundle")

@@ -12,7 +12,7 @@ from ..core.i18n import M, get_lang, tr
 from ..jobs.runner import held
 from ..core.periods import PeriodError, parse_date
 from ..core.scopes import PROVINCE
-from .common import AppContext, chosen_scope, month_arg, pass_app, progress_callback, scope_option
+from .common import AppContext, chosen_scope, cli_user, month_arg, pass_app, progress_callback, scope_option
 
 if TYPE_CHECKING:
     from ..planning.replan import ReplanResult
@@ -69,6 +69,10 @@ def replan_cmd(app: AppContext, month, from_day, scope_text, district_code, stat
                 "{err}\nĐể lưu lịch lập lại mà chưa dựng gói: thêm --no-render, rồi chạy "
                 "'radio-sched render {m}' khi đã có âm thanh.", err=exc.message,
                 m=period.label)) from None
+    if render:  # the versions it replaced keep their layouts: only what none reads goes
+        from ..jobs.maintenance import prune_if_idle
+
+        prune_if_idle(app.settings, created_by=cli_user())
     if fmt == "json":
         out = {k: v for k, v in res.__dict__.items()}
         out["changes"] = [c.__dict__ for c in res.changes]

@@ -11,7 +11,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from ..reference.labels import both, job_kind_label, scope_label
 
 log = logging.getLogger(__name__)
 ACTIVE = ("queued", "running")
+PRUNE = "prune"  # the session cache's clean-up: excludes every other job, and each of them it
 
 
 def utcnow() -> dt.datetime:
@@ -70,6 +71,10 @@ def claim(db_url: str, kind: str, month: str | None, scope: str, *, created_by: 
                 if session.bind.dialect.name == "postgresql":
                     session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
                                     {"k": _advisory_key(month)})
+                    # a prune's claim waits for every other claim in flight, and they for it
+                    session.execute(text("SELECT pg_advisory_xact_lock(:k)" if kind == PRUNE else
+                                         "SELECT pg_advisory_xact_lock_shared(:k)"),
+                                    {"k": _advisory_key(PRUNE)})
                 other = _overlapping(session, job)
                 if other is not None:
                     raise _busy(session, other)
@@ -90,10 +95,13 @@ def _advisory_key(month: str | None) -> int:
 
 
 def _overlapping(session: Session, job: Job) -> Job | None:
+    same = Job.month == job.month if job.month is not None else Job.month.is_(None)
+    if job.kind != PRUNE:  # a prune overlaps every job of every month
+        same = or_(same, Job.kind == PRUNE)
     for other in session.scalars(select(Job).where(
-            Job.id != job.id, Job.month == job.month, Job.status.in_(ACTIVE),
-            Job.lock_key.is_not(None)).order_by(Job.id)):
-        if _overlaps(session, other.scope, job.scope):
+            Job.id != job.id, Job.status.in_(ACTIVE), Job.lock_key.is_not(None),
+            *([] if job.kind == PRUNE else [same])).order_by(Job.id)):
+        if PRUNE in (job.kind, other.kind) or _overlaps(session, other.scope, job.scope):
             return other
     return None
 
@@ -182,7 +190,8 @@ def is_stale(job: Job, *, settings: WebSettings = WebSettings(),
         return None
     if _dead_here(job):
         return ENDED
-    if job.heartbeat_at < (now or utcnow()) - dt.timedelta(seconds=settings.job_stale_s):
+    if job.heartbeat_at is not None and \
+            job.heartbeat_at < (now or utcnow()) - dt.timedelta(seconds=settings.job_stale_s):
         return silent(settings.job_stale_s)
     return None
 

@@ -45,8 +45,10 @@ class BundleOutcome:
 def _write_zip(final: Path, top: str, files: list[Entry], manifest: dict, month: Period) -> dict:
     """The zip's layout (kept next to `final`; the zip itself is assembled when read): the files
     under the folder `top` in the order given, the manifest last; all stored, fixed timestamps. A
-    derived file is made from the checksums of those before it. Returns the layout."""
+    derived file is made from the checksums of those before it. Returns the layout; a bundle that
+    would need zip64 is refused before any of its bytes are read."""
     listed, hashes = [], {}
+    audio = sum(len(e.header) + e.audio.size for e in files if e.audio is not None)
 
     def members():
         for e in files:
@@ -64,7 +66,18 @@ def _write_zip(final: Path, top: str, files: list[Entry], manifest: dict, month:
         data = (json.dumps(dict(manifest, files=listed), ensure_ascii=False, indent=1) + "\n")
         yield Member(f"{top}/{MANIFEST}", data.encode("utf-8"))
 
-    return zip_layout.build(final, members(), month.start, hashes)
+    try:
+        zip_layout.check_fits(audio, len(files) + 1)
+        return zip_layout.build(final, members(), month.start, hashes)
+    except zip_layout.TooLarge as exc:
+        raise UserError(M(
+            "the bundle of {name} ({code}) for {m} would hold {n} files, {gb:.2f} GB: a bundle holds "
+            "at most {most:,} files and 4 GiB (stored zip, no zip64); plan fewer or shorter sessions "
+            "for the month",
+            "gói tháng {m} của {name} ({code}) sẽ có {n} tệp, {gb:.2f} GB: mỗi gói chứa tối đa {most:,} "
+            "tệp và 4 GiB (zip không nén, không zip64); hãy lập lịch ít buổi hơn hoặc buổi ngắn hơn",
+            name=manifest["station_name"], code=manifest["station"], m=month.label, n=exc.count,
+            gb=exc.size / 1e9, most=zip_layout.MAX_MEMBERS)) from None
 
 
 def open_bundle(path: Path) -> zip_layout.ZipReader:
@@ -128,7 +141,8 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
     def files(version: Version) -> list[Entry]:
         return entries(station, month, airings, audio, plan_name, lang, version)
 
-    key = content_key(files(Version(0)))  # what the station receives, whatever the version says
+    unversioned = files(Version(0))
+    key = content_key(unversioned)  # what the station receives, whatever the version says
     latest = db.scalar(select(Bundle).where(Bundle.station_id == station.id, Bundle.month == month.label)
                        .order_by(Bundle.version.desc()).limit(1))
 
@@ -166,7 +180,7 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
             tmp = temp_path(final)
             final.parent.mkdir(parents=True, exist_ok=True)
             try:
-                v = _version(latest.version, previous_of(latest.version), files(Version(0)))
+                v = _version(latest.version, previous_of(latest.version), unversioned)
                 if _write_zip(tmp, top, files(v), manifest(v, old_version), month)["sha256"] \
                         == latest.sha256:
                     os.replace(zip_layout.layout_path(tmp), zip_layout.layout_path(final))
@@ -186,7 +200,7 @@ def write_bundle(db: DbSession, settings: Settings, station: StationInfo, month:
             and old.get("bundle_version") == number and old.get("schedule_version") == schedule.version:
         status = "adopted"  # written by a run that was stopped before it could record it
     else:
-        version = _version(number, previous_of(number), files(Version(0)))
+        version = _version(number, previous_of(number), unversioned)
         layout = _write_zip(final, top, files(version), manifest(version, schedule.version), month)
     row = Bundle(station_id=station.id, month=month.label, version=number, schedule_id=schedule.id,
                  path=rel, sha256=layout["sha256"], size=layout["size"])

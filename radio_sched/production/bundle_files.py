@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import jinja2
@@ -102,7 +103,9 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{out}"')
 
 
+@lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
+    """One environment a process: its templates are compiled once, not once a station."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "bundle")),
                              autoescape=lambda name: bool(name and name.endswith(".j2")
                                                           and not name.endswith(".txt.j2")),

@@ -88,7 +88,7 @@ def _checked(airings: Iterable[Airing]) -> list[Airing]:
     """The airings in air order (start, then the order given), their files and durations checked."""
     out = list(airings)
     for a in out:
-        if not a.file or any(ord(c) < 0x20 or ord(c) == 0x7F for c in a.file):
+        if not a.file or re.search("[\x00-\x1f\x7f]", a.file):  # a control character
             raise ValueError(f"airing {a.date} {a.session}: file name {a.file!r} is empty or has a "
                              "control character")
         if a.file.startswith("/") or re.match(r"^[A-Za-z]:", a.file) or ".." in a.file.split("/"):
@@ -159,16 +159,16 @@ def _ics_text(text: str) -> str:
 def fold(line: str) -> str:
     """One content line folded (RFC 5545 3.1): at most 75 octets a line, CRLF, a space before each
     continuation (the space counts), never inside a UTF-8 character."""
-    out, current, size = [], "", 0
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += ch
-        size += n
-    out.append(current)
-    return "\r\n".join(out) + "\r\n"
+    data = line.encode("utf-8")
+    out, start, room = [], 0, 75
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:  # a continuation byte: cut before its character
+            cut -= 1
+        out.append(data[start:cut])
+        start, room = cut, 74
+    out.append(data[start:])
+    return b"\r\n ".join(out).decode("utf-8") + "\r\n"
 
 
 def _month_start(month: str | dt.date) -> dt.date:

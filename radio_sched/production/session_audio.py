@@ -106,7 +106,8 @@ class SessionCache:
         """Remove cached sessions that no bundle's layout under the schedules root reads (a layout
         is kept for every version a Bundle row records, so those are never removed), nor any made
         in the last `older_than_s` (a render in flight joins its sessions before its layouts).
-        Returns how many files were removed."""
+        Returns how many files were removed. Callers hold the prune lock, which no render shares
+        (jobs/maintenance.prune_cache)."""
         schedules = self.root.parents[1]
         used: set[Path] = set()
         for kept in schedules.rglob("*" + zip_layout.SUFFIX):

@@ -3,7 +3,6 @@ CRC-32s, central directory, size, sha256) kept as a small sidecar, and a seekabl
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import io
@@ -11,15 +10,32 @@ import json
 import os
 import struct
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..core.files import CHUNK, write_atomic
+from ..core.files import write_atomic
+from .crc import crc32_combine, file_range, range_crc32
+from .layout_pack import FORMAT, FORMAT_V1, kind_of, pack, unpack
 
-FORMAT = "radio-sched.zip-layout/1"
 SUFFIX = ".layout.json"
-LIMIT = 0xFFFFFFFF  # no zip64: a station's month is far below 4 GB
+LIMIT = 0xFFFFFFFF  # no zip64: a station's month is far below 4 GiB (the country's largest: ~0.2 GB)
+MAX_MEMBERS = 0xFFFE  # a zip without zip64 counts its members in 16 bits
+
+
+class TooLarge(ValueError):
+    """A zip that would need zip64 (over 4 GiB or 65,535 members), which bundles do not use."""
+
+    def __init__(self, size: int, count: int):
+        super().__init__(f"a zip of {size} bytes and {count} files needs zip64")
+        self.size, self.count = size, count
+
+
+def check_fits(size: int, count: int) -> None:
+    """TooLarge unless `count` members totalling `size` bytes fit a zip without zip64."""
+    if size > LIMIT or count > MAX_MEMBERS:
+        raise TooLarge(size, count)
 
 
 @dataclass(frozen=True)
@@ -40,19 +56,7 @@ class Member:
     def chunks(self) -> Iterator[bytes]:
         yield self.head
         if self.file is not None:
-            yield from _file_range(self.file, self.offset, self.length)
-
-
-def _file_range(path: Path, offset: int, length: int) -> Iterator[bytes]:
-    with open(path, "rb") as f:
-        f.seek(offset)
-        left = length
-        while left > 0:
-            block = f.read(min(CHUNK, left))
-            if not block:
-                raise OSError(f"{path} is shorter than the {offset + length} bytes its layout needs")
-            left -= len(block)
-            yield block
+            yield from file_range(self.file, self.offset, self.length)
 
 
 def layout_path(zip_path: Path | str) -> Path:
@@ -65,55 +69,67 @@ def _dos(when: dt.date) -> tuple[int, int]:
     return 0, ((when.year - 1980) << 9) | (when.month << 5) | when.day
 
 
+_HASHERS: dict[int, ThreadPoolExecutor] = {}  # by process: a forked child starts its own thread
+
+
+def _hasher() -> ThreadPoolExecutor:
+    pid = os.getpid()
+    if pid not in _HASHERS:
+        _HASHERS[pid] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zip-sha256")
+    return _HASHERS[pid]
+
+
 def build(path: Path | str, members: Iterable[Member], when: dt.date,
           hashes: dict[str, str] | None = None) -> dict:
     """Compute the zip of `members` (stored, in order, timestamps `when`) and keep its layout next
     to `path`, atomically. Each member's sha256 goes into `hashes` by name as soon as it is known
-    (a later member may be made from them). Returns the layout."""
+    (a later member may be made from them). Returns the layout.
+
+    One pass over the bytes: a member's CRC-32 is its head's combined with its file range's (known
+    once per file and process), so its local header is known before its bytes, which feed the
+    member's sha256 and the zip's at once, each on its own core."""
     tm, dd = _dos(when)
-    pieces: list[dict] = []
+    pieces: list = []  # (kind, bytes) or (relative path, offset, length)
     central, offset, count = [], 0, 0
     hashes = {} if hashes is None else hashes
+    whole = hashlib.sha256()
 
-    def blob(data: bytes) -> None:
-        if pieces and "_raw" in pieces[-1]:
-            pieces[-1]["_raw"] += data
-        else:
-            pieces.append({"_raw": data})
+    def own(kind: str, *data: bytes) -> None:
+        for d in data:
+            whole.update(d)
+        pieces.append((kind, b"".join(data)))
 
     base = Path(path).parent
     base.mkdir(parents=True, exist_ok=True)
     for m in members:
         count += 1
-        crc, h = 0, hashlib.sha256()
-        for block in m.chunks():
-            crc = zlib.crc32(block, crc)
-            h.update(block)
-        hashes[m.name] = h.hexdigest()
         name = m.name.encode("utf-8")
+        check_fits(offset + 30 + len(name) + m.size, count)  # before a byte of it is read
+        crc = zlib.crc32(m.head)
+        if m.file is not None:
+            crc = crc32_combine(crc, range_crc32(m.file, m.offset, m.length), m.length)
         flags = 0 if name.isascii() else 0x800
         fixed = (20, flags, 0, tm, dd, crc, m.size, m.size, len(name))
         local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fixed, 0) + name
         central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 20, *fixed, 0, 0,
                                    0, 0, 0o644 << 16, offset) + name)
-        blob(local + m.head)
+        h, blocks = hashlib.sha256(), m.chunks()
+        head = next(blocks)
+        h.update(head)
+        own(kind_of(m.name), local, head)
+        hasher = _hasher()
+        for block in blocks:  # the two digests on two cores (hashlib lets the GIL go)
+            pending = hasher.submit(whole.update, block)
+            h.update(block)
+            pending.result()
         if m.file is not None:
-            pieces.append({"file": os.path.relpath(m.file, base), "offset": m.offset,
-                           "length": m.length})
+            pieces.append((os.path.relpath(m.file, base), m.offset, m.length))
+        hashes[m.name] = h.hexdigest()
         offset += len(local) + m.size
     cd = b"".join(central)
-    if offset + len(cd) > LIMIT or count >= 0xFFFF:
-        raise ValueError(f"{path}: a zip of {offset} bytes and {count} files needs zip64")
-    blob(cd + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(cd),
-                          offset, 0))
-    for p in pieces:  # headers and text kept deflated: a layout is a few KB a station
-        if "_raw" in p:
-            p["z"] = base64.b64encode(zlib.compress(p.pop("_raw"), 9)).decode("ascii")
-    layout = {"format": FORMAT, "size": offset + len(cd) + 22, "sha256": "", "pieces": pieces}
-    h = hashlib.sha256()
-    for block in _chunks(_resolve(layout, base)):
-        h.update(block)
-    layout["sha256"] = h.hexdigest()
+    check_fits(offset + len(cd) + 22, count)
+    own("central", cd, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(cd), offset, 0))
+    layout = pack(pieces, offset + len(cd) + 22, whole.hexdigest())
     write_atomic(layout_path(path), json.dumps(layout, separators=(",", ":")) + "\n")
     return layout
 
@@ -129,12 +145,11 @@ class _Piece:
 
 def _resolve(layout: dict, base: Path) -> list[_Piece]:
     out, at = [], 0
-    for p in layout["pieces"]:
-        if "z" in p:
-            data = zlib.decompress(base64.b64decode(p["z"]))
-            out.append(_Piece(at, data, None, 0, len(data)))
+    for p in unpack(layout):
+        if isinstance(p, bytes):
+            out.append(_Piece(at, p, None, 0, len(p)))
         else:
-            out.append(_Piece(at, None, base / p["file"], int(p["offset"]), int(p["length"])))
+            out.append(_Piece(at, None, base / p[0], int(p[1]), int(p[2])))
         at += out[-1].length
     if at != layout["size"]:
         raise ValueError("the layout's pieces do not add up to its size")
@@ -146,7 +161,7 @@ def _chunks(pieces: list[_Piece]) -> Iterator[bytes]:
         if p.data is not None:
             yield p.data
         else:
-            yield from _file_range(p.file, p.offset, p.length)
+            yield from file_range(p.file, p.offset, p.length)
 
 
 class ZipReader(io.RawIOBase):
@@ -221,12 +236,20 @@ def load(zip_path: Path | str) -> dict | None:
         layout = json.loads(layout_path(zip_path).read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    return layout if isinstance(layout, dict) and layout.get("format") == FORMAT else None
+    return layout if isinstance(layout, dict) and layout.get("format") in (FORMAT, FORMAT_V1) else None
 
 
 def files_of(layout: dict, base: Path) -> list[tuple[Path, int]]:
-    """The cached files a layout reads, with the least size each must have."""
-    return [(p.file, p.offset + p.length) for p in _resolve(layout, base) if p.file is not None]
+    """The cached files a layout reads, with the least size each must have (format 2: read from
+    its list, nothing inflated)."""
+    if layout.get("format") != FORMAT:
+        return [(p.file, p.offset + p.length) for p in _resolve(layout, base) if p.file is not None]
+    least: dict[str, int] = {}
+    for p in layout["pieces"]:
+        if not isinstance(p[0], str):
+            rel = layout["files"][p[0]]
+            least[rel] = max(least.get(rel, 0), int(p[1]) + int(p[2]))
+    return [(base / rel, n) for rel, n in least.items()]
 
 
 def open_zip(zip_path: Path | str) -> ZipReader:

@@ -67,7 +67,8 @@ JOB_KINDS = {"plan": ("planning", "lập lịch"), "render": ("rendering audio",
              "segments": ("adding segments", "thêm mục phát"),
              "bulletin": ("adding a bulletin", "thêm bản tin"),
              "withdraw": ("withdrawing a segment", "rút tin"),
-             "review": ("approving a bulletin", "duyệt bản tin")}
+             "review": ("approving a bulletin", "duyệt bản tin"),
+             "prune": ("cleaning the audio cache", "dọn bộ nhớ đệm âm thanh")}
 
 
 def _say(pair: tuple[str, str], lang: str | None = None) -> str:

@@ -140,10 +140,11 @@ def test_a_render_killed_again_and_again_finishes_whole(month, settings, db_url)
     assert [r.version for r in recorded] == [1, 1, 1, 1]
     check_consistent(month, root)
     assert not [p for p in root.rglob(".tmp-*")]  # the killed runs' temporary files are gone
-    # the killed runs' job rows are failed and unlocked; the last one is done
+    # the killed runs' job rows are failed and unlocked; the last one is done, then it pruned
     month.expire_all()
-    statuses = [j.status for j in month.scalars(select(Job).order_by(Job.id))]
+    statuses = [j.status for j in month.scalars(select(Job).where(Job.kind == "render").order_by(Job.id))]
     assert set(statuses[:-1]) == {"failed"} and statuses[-1] == "done", statuses
+    assert [j.kind for j in month.scalars(select(Job).order_by(Job.id))][-2:] == ["render", "prune"]
     again = finish(spawn(db_url, ["render", "2024-03"], settings=settings))
     assert again.code == 0, again.err
     assert [(r.id, r.sha256) for r in rows(month)] == [(r.id, r.sha256) for r in recorded]
