@@ -119,6 +119,14 @@ def local_now(tz: str | None = None, *, now=None):
     return now.astimezone(zone) if now is not None else dt.datetime.now(zone)
 
 
+def as_local(moment, tz: str | None = None):
+    """A stored moment (naive UTC, as the database keeps it) on the stations' wall clock."""
+    import datetime as dt
+
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+    return local_now(tz, now=aware)
+
+
 @dataclass(frozen=True)
 class SchedulerWeights:
     """Objective weights per unit. An obligation airing is raised above the sum of all the rest

@@ -70,3 +70,29 @@ class InputErrors(UserError):
             "{file}: {n} error(s); nothing was imported:\n{shown}{extra_en}",
             "{file}: {n} lỗi; không nhập dữ liệu nào:\n{shown}{extra_vi}",
             file=file, n=len(errors), shown=shown, extra_en=extra_en, extra_vi=extra_vi))
+
+
+class FormErrors(UserError):
+    """Every bad field of one form or command, at once: (field, problem) pairs, each problem worded
+    without the field's name, so that the command line names its option (`flags`) and a page
+    names the field by the label it shows (`worded`)."""
+
+    def __init__(self, problems: list[tuple[str, Msg]], flags: dict[str, str] | None = None):
+        self.problems, self.flags = list(problems), dict(flags or {})
+        super().__init__(self.worded({k: self.flags.get(k, k) for k, _p in self.problems}))
+
+    def worded(self, labels: dict[str, Msg | str]) -> Msg:
+        """The problems one a line, each after its field's label ('Số ngày: từ 1 đến 93…')."""
+        lines = [M("{f}: {p}", "{f}: {p}", f=labels.get(k, k), p=p) for k, p in self.problems]
+        if len(lines) == 1:
+            return lines[0]
+        return M("{n} problems:\n{lines}", "{n} lỗi:\n{lines}", n=len(lines), lines=lines)
+
+    def fields(self) -> set[str]:
+        return {k for k, _p in self.problems}
+
+
+def raise_problems(problems: list[tuple[str, Msg]], flags: dict[str, str] | None = None) -> None:
+    """FormErrors for the problems found, if any."""
+    if problems:
+        raise FormErrors(problems, flags)

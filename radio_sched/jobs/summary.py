@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.config import TIMEZONE
+from ..core.config import as_local
 from ..core.i18n import M
 from ..core.models import Job, User
 from ..reference.places import place_names
@@ -37,15 +37,7 @@ class JobLine:
 
 
 def _local(moment: dt.datetime | None) -> str:
-    if moment is None:
-        return ""
-    try:
-        from zoneinfo import ZoneInfo
-
-        zone: dt.tzinfo = ZoneInfo(TIMEZONE)
-    except Exception:  # noqa: BLE001 - no tz database: Vietnam keeps UTC+7 without DST
-        zone = dt.timezone(dt.timedelta(hours=7))
-    return moment.replace(tzinfo=dt.UTC).astimezone(zone).strftime("%H:%M %d/%m/%Y")
+    return as_local(moment).strftime("%H:%M %d/%m/%Y") if moment is not None else ""
 
 
 def _month(label: str | None) -> str:

@@ -13,8 +13,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..core.config import Settings, local_now
-from ..core.errors import NotFound, UserError
-from ..core.i18n import M
+from ..core.errors import NotFound, UserError, raise_problems
+from ..core.i18n import M, Msg
 from ..core.models import Segment, SessionTemplate
 from ..core.scopes import parse_scope
 from ..production.approval import initial_status, review_segment
@@ -72,21 +72,39 @@ def add_bulletin(settings: Settings, session: Session, path: Path | str, *, prio
     return out
 
 
-def _check_args(priority: str, start: dt.date, days: int, title: str, today: dt.date) -> dt.date:
-    """The bulletin's last day, or a UserError for a wrong priority, day count, title or days."""
+FLAGS = {"priority": "--priority", "days": "--days", "title": "--title", "from": "--from",
+         "scope": "--scope", "file": "FILE"}  # how the command line names each field
+
+
+def bulletin_problems(priority: str, start: dt.date | None, days: int | None, title: str,
+                      today: dt.date) -> list[tuple[str, Msg]]:
+    """Every wrong field of a bulletin (FormErrors' pairs); None stands for a field already
+    found unreadable."""
+    out = []
     if priority not in BULLETIN_KINDS:
-        raise UserError(M("the priority is normal, priority or urgent, not '{p}'",
-                          "mức ưu tiên là normal, priority hoặc urgent, không phải '{p}'", p=priority))
-    if not 1 <= days <= MAX_DAYS:
-        raise UserError(M("--days is 1 to {m}, not {n}", "--days từ 1 đến {m}, không phải {n}",
-                          m=MAX_DAYS, n=days))
+        out.append(("priority", M("normal, priority or urgent, not '{p}'",
+                                  "normal, priority hoặc urgent, không phải '{p}'", p=priority)))
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        out.append(("days", M("from 1 to {m}, not {n}", "từ 1 đến {m}, không phải {n}",
+                              m=MAX_DAYS, n=days)))
     if not (title or "").strip():
-        raise UserError(M("a bulletin needs a title", "bản tin cần có tiêu đề"))
-    end = start + (days - 1) * DAY
-    if end < today:
-        raise UserError(M("the bulletin's days ({a}..{b}) have passed", "những ngày của bản tin "
-                          "({a}..{b}) đã qua", a=start, b=end))
-    return end
+        out.append(("title", M("a bulletin needs a title", "bản tin cần có tiêu đề")))
+    if start is not None and days is not None and 1 <= days <= MAX_DAYS \
+            and start + (days - 1) * DAY < today:
+        out.append(("from", M("the bulletin's days ({a} to {b}) have passed",
+                              "những ngày của bản tin ({a} đến {b}) đã qua", a=_day(start),
+                              b=_day(start + (days - 1) * DAY))))
+    return out
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _check_args(priority: str, start: dt.date, days: int, title: str, today: dt.date) -> dt.date:
+    """The bulletin's last day, or FormErrors for a wrong priority, day count, title or days."""
+    raise_problems(bulletin_problems(priority, start, days, title, today), FLAGS)
+    return start + (days - 1) * DAY
 
 
 def precheck_bulletin(settings: Settings, session: Session, path: Path | str, *, priority: str,
@@ -194,6 +212,6 @@ def _too_long(seg: Segment, station: str, session: str, start: str, day: dt.date
         "bản tin '{t}' dài {d:.0f} giây nhưng buổi {s} ({at}) của {st} ngày {day} chỉ có {cap} "
         "giây, còn {room:.0f} giây cho tin sau nhạc hiệu và khoảng lặng{o}: hãy rút ngắn bản tin "
         "hoặc kéo dài buổi phát; chưa thêm gì",
-        t=seg.title, d=seg.duration_s, s=session, at=start, st=station, day=day, cap=capacity_s,
+        t=seg.title, d=seg.duration_s, s=session, at=start, st=station, day=_day(day), cap=capacity_s,
         room=room, o=M(", beside {n} other urgent bulletin(s)", ", cùng {n} bản tin khẩn khác",
                        n=others) if others else ""))

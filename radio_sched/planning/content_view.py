@@ -10,6 +10,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ..access.users import can_manage, can_manage_scope
+from ..core.config import local_today
 from ..core.i18n import M
 from ..core.models import (
     BEGINNING, END_OF_TIME, KindApproval, Schedule, ScheduleStation, Segment, Station, User
@@ -36,6 +37,7 @@ class Row:
     place: str
     kind: str
     withdrawable: bool = False
+    ended: bool = False  # its last day is before today: nothing is left to withdraw
 
     @property
     def valid(self) -> str:
@@ -55,9 +57,10 @@ class ContentPage:
 def _rows(session: Session, segs: list[Segment], user: User | None, on: dt.date,
           until: dt.date) -> list[Row]:
     names = place_names(session, {s.scope for s in segs}, on=on, until=until)
+    today = local_today()
     return [Row(s, names.get(s.scope, s.scope), kind_name(s.kind),
                 s.kind != JINGLE_KIND and s.status != "rejected" and can_manage_scope(
-                    session, user, parse_scope(s.scope))) for s in segs]
+                    session, user, parse_scope(s.scope)), s.valid_until < today) for s in segs]
 
 
 def _kinds(kinds: list[str]) -> list[tuple[str, str]]:
@@ -147,8 +150,7 @@ class ApprovalPage:
 
 def approval_page(session: Session, *, user: User | None) -> ApprovalPage:
     """The Department's queue, oldest first, and the per-kind setting of every kind known."""
-    rows = _rows(session, pending_segments(session), user, dt.date.today(),
-                 dt.date.today())
+    rows = _rows(session, pending_segments(session), user, local_today(), local_today())
     needed = kinds_needing_approval(session)
     known = set(session.scalars(select(Segment.kind).distinct())) | set(
         session.scalars(select(KindApproval.kind))) | set(NOTICE_KINDS)

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.errors import NotFound, UserError
+from ..core.errors import FormErrors, NotFound, UserError
 from ..core.i18n import M, nfc
 from ..core.models import KindApproval, Segment
 from ..core.scopes import PROVINCE
@@ -60,8 +60,8 @@ def review_segment(session: Session, slug: str, *, approve: bool, by: str | None
                          "không có mục phát '{s}' trong thư viện", s=slug))
     note = nfc(note or "").strip()
     if not approve and not note:
-        raise UserError(M("say why the segment is refused (--reason)",
-                          "hãy ghi lý do không duyệt (--reason)"))
+        raise FormErrors([("reason", M("say why the segment is refused",
+                                       "hãy ghi lý do không duyệt"))], {"reason": "--reason"})
     if len(note) > MAX_NOTE:
         raise UserError(M("the reason has {n} characters; at most {m}",
                           "lý do dài {n} ký tự; tối đa {m}", n=len(note), m=MAX_NOTE))

@@ -125,7 +125,8 @@ def _check_fields(session: Session, errs: RowErrors, line: int | None, *, slug: 
     if out.get("valid_from", BEGINNING) > out.get("valid_until", END_OF_TIME):
         errs.add(line, "valid_until", M("the validity ends ({b}) before it starts ({a})",
                                         "ngày hết hiệu lực ({b}) trước ngày bắt đầu ({a})",
-                                        a=out["valid_from"], b=out["valid_until"]))
+                                        a=out["valid_from"].strftime("%d/%m/%Y"),
+                                        b=out["valid_until"].strftime("%d/%m/%Y")))
     out["topics"] = ";".join(t.strip() for t in nfc(topics).split(";") if t.strip())
     if len(out["topics"]) > 500:
         errs.add(line, "topics", M("at most 500 characters", "tối đa 500 ký tự"))

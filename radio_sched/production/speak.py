@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..core.config import Settings
 from ..core.errors import UserError
-from ..core.i18n import M, nfc
+from ..core.i18n import M, Msg, nfc
 from ..core.models import Segment
 from .catalogue import AddResult, add_segments, slugify, specs_from_files
 from .speech_text import normalize
@@ -45,14 +45,26 @@ def read_notice(path: Path | str, *, name: str | None = None) -> str:
         raise UserError(M("{f} is not UTF-8 text (byte {n}): save it as UTF-8",
                           "{f} không phải văn bản UTF-8 (byte {n}): hãy lưu lại dạng UTF-8",
                           f=shown, n=exc.start)) from None
-    text = nfc(text).replace("\r\n", "\n").strip()
-    if not text:
-        raise UserError(M("{f} has no text to speak", "{f} không có nội dung để đọc", f=shown))
-    if len(text) > MAX_CHARS:
-        raise UserError(M("{f} has {n} characters; a notice may have at most {m}",
-                          "{f} có {n} ký tự; một thông báo tối đa {m} ký tự", f=shown, n=len(text),
-                          m=MAX_CHARS))
+    text = _clean(text)
+    if (problem := text_problem(text)) is not None:
+        raise UserError(M("{f}: {p}", "{f}: {p}", f=shown, p=problem))
     return text
+
+
+def _clean(text: str) -> str:
+    return nfc(text or "").replace("\r\n", "\n").strip()
+
+
+def text_problem(text: str) -> Msg | None:
+    """What is wrong with a notice's text (nothing to speak, too long), worded without naming
+    where it came from, or None."""
+    text = _clean(text)
+    if not text:
+        return M("no text to speak", "không có nội dung để đọc")
+    if len(text) > MAX_CHARS:
+        return M("{n} characters; a notice may have at most {m}",
+                 "có {n} ký tự; một thông báo tối đa {m} ký tự", n=len(text), m=MAX_CHARS)
+    return None
 
 
 def notice_text(path: Path | str, *, name: str | None = None) -> str:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from ..core.errors import Conflict, UserError
-from ..core.i18n import get_lang, tr
+from ..core.config import local_today
+from ..core.errors import Conflict, FormErrors, UserError
+from ..core.i18n import M, Msg, get_lang, tr
 from ..core.models import Segment, Station
 from ..core.periods import Period
 from ..jobs.content_start import (
-    BULLETIN_FIELDS, add_notice, day_of, start_bulletin, start_withdrawal, withdrawable
+    BULLETIN_FIELDS, add_notice, start_bulletin, start_withdrawal, withdrawable,
+    withdrawal_step
 )
-from ..planning.content_view import content_page, notice_page, withdrawal
+from ..planning.content_view import content_page, notice_page
 from ..planning.planner_month import Planner
 from .common import db, login_required, month_or_404, settings, station_or_404, web_settings, who
 from .planner import LEVEL, planner_or_404
@@ -20,13 +22,34 @@ from .station import _grant_station
 
 bp = Blueprint("content", __name__)
 NOTICE_FIELDS = ("kind", "scope", "title", "valid_from", "valid_until")
-MAX_TEXT = 20_000
+# the forms' fields as their labels name them, for the problems a refusal lists
+NOTICE_LABELS = {"title": M("Title", "Tiêu đề"), "text": M("Text of the notice", "Nội dung "
+                 "thông báo"), "kind": M("Kind", "Loại tin"), "scope": M("For", "Phát cho"),
+                 "valid_from": M("Airs from", "Phát từ ngày"), "valid_until": M("Until",
+                                                                               "Đến ngày")}
+BULLETIN_LABELS = {"file": M("Audio file", "Tệp âm thanh"), "title": M("Title", "Tiêu đề"),
+                   "priority": M("Priority", "Mức ưu tiên"), "scope": M("For", "Phát cho"),
+                   "from": M("From", "Từ ngày"), "days": M("Days", "Số ngày"),
+                   "unplanned": M("Not planned yet", "Chưa có lịch")}
 
 
 def _form(names: tuple[str, ...]) -> dict[str, str]:
+    """The notice form's fields; the text whole (the body's cap, max_form_kb, bounds it), so
+    that one too long comes back as typed and its length is told truly."""
     out = {k: request.form.get(k, "")[:300].strip() for k in names}
-    out["text"] = request.form.get("text", "")[:MAX_TEXT + 1]
+    out["text"] = request.form.get("text", "")
     return out
+
+
+def asked(form: dict[str, str], exc: UserError) -> dict:
+    """The bulletin form as it comes back, with the box that stores a bulletin for days not
+    planned yet when that is what the refusal asks about."""
+    return {**form, "ask_unplanned": isinstance(exc, FormErrors) and "unplanned" in exc.fields()}
+
+
+def said(exc: UserError, labels: dict[str, Msg]) -> str:
+    """A refusal as a page words it: each of a form's problems after its field's label."""
+    return str(exc.worded(labels) if isinstance(exc, FormErrors) else exc.message)
 
 
 def _where(planner: Planner, period: Period) -> dict:
@@ -47,7 +70,7 @@ def _page(planner: Planner, period: Period, *, status: int = 200, error: str | N
     view = content_page(db(), planner, period, user=g.user, lang=get_lang())
     return render_template(
         "content/planner.html", v=view, unit=planner, period=period, where=_where(planner, period),
-        error=error, preview=preview,
+        error=error, preview=preview, bulletin_back=bulletin is not None,
         notice=notice or {"scope": str(planner.scope), "kind": view.kinds[0][0]},
         bulletin=bulletin or {"priority": "urgent", "scope": str(planner.scope), "days": "1"},
     ), status
@@ -68,7 +91,7 @@ def notice(level: str, code: str, month: str):
             db().commit()
     except UserError as exc:
         db().rollback()
-        return _page(planner, period, status=400, error=str(exc.message), notice=form)
+        return _page(planner, period, status=400, error=said(exc, NOTICE_LABELS), notice=form)
     if preview:
         db().rollback()
         return _page(planner, period, notice=form, preview=spoken.text)
@@ -88,7 +111,7 @@ def bulletin(level: str, code: str, month: str):
                                 web_settings())
     except UserError as exc:
         return _page(planner, period, status=409 if isinstance(exc, Conflict) else 400,
-                     error=str(exc.message), bulletin=form)
+                     error=said(exc, BULLETIN_LABELS), bulletin=asked(form, exc))
     return redirect(url_for("jobs.page", job_id=job_id))
 
 
@@ -113,16 +136,16 @@ def confirm_withdrawal(segment_id: int, back: str):
         abort(403)
     text = request.values.get("from", "")[:40]
     try:
-        day = day_of(text, tr("the first day it no longer airs", "ngày bắt đầu ngừng phát"))
         if request.method == "POST" and request.form.get("confirm") == "1":
             return redirect(url_for("jobs.page", job_id=start_withdrawal(
                 settings(), db(), g.user, seg.slug, text, web_settings())))
+        w = withdrawal_step(db(), g.user, seg, text)
     except UserError as exc:
         db().rollback()
         return render_template("content/withdraw.html", seg=seg, back=back, day=text,
-                               error=str(exc.message), w=None), 400
+                               error=str(exc.message), w=None, today=local_today()), 400
     return render_template("content/withdraw.html", seg=seg, back=back, day=text, error=None,
-                           w=withdrawal(db(), seg, day, user=g.user))
+                           w=w, today=local_today())
 
 
 # --- the station's notices: signed in, or through its download link -------------------------------
@@ -165,7 +188,7 @@ def _notice(station: Station, period: Period, back: str, here: str):
                 return redirect(here)
         except UserError as exc:
             db().rollback()
-            error, status = str(exc.message), 400
+            error, status = said(exc, NOTICE_LABELS), 400
     return render_template("content/notice.html", station=station, period=period, back=back,
                            here=here, v=notice_page(db(), station, period), form=form,
                            preview=preview, error=error), status
@@ -179,13 +202,16 @@ def _who_name(station: Station | None = None) -> str:
 
 
 def _said(spoken) -> None:
-    """The answer after a notice is made: its length, and whether it waits for the Department."""
+    """The answer after a notice is made: its length, and when it airs (once the Department
+    approves it, for a kind it reviews; else from the next planning)."""
     seg = spoken.result.segments[0]
+    if seg.status == "pending":
+        flash(tr("The notice '{t}' was made ({d:.0f} s of speech). It waits for the Department's "
+                 "approval: the Department reviews this kind before it is scheduled.",
+                 "Đã tạo thông báo '{t}' ({d:.0f} giây). Tin đang chờ Sở duyệt: Sở xem xét loại "
+                 "tin này trước khi xếp lịch.", t=seg.title, d=seg.duration_s), "warn")
+        return
     flash(tr("The notice '{t}' was made ({d:.0f} s of speech); it airs from the next planning "
              "or re-planning of the month.", "Đã tạo thông báo '{t}' ({d:.0f} giây); tin được "
              "xếp lịch từ lần lập lịch hoặc lập lại lịch tháng tiếp theo.", t=seg.title,
              d=seg.duration_s), "ok")
-    if seg.status == "pending":
-        flash(tr("It waits for the Department's approval: the Department reviews this kind "
-                 "before it is scheduled.", "Tin đang chờ Sở duyệt: Sở xem xét loại tin này "
-                 "trước khi xếp lịch."), "warn")

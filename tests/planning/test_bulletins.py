@@ -111,7 +111,7 @@ def test_a_bulletin_longer_than_a_session_is_refused(runner, tiny, tmp_path):
                   "district:436", "--from", "2099-03-12", "--days", "2", "--title", "Bản tin dài"])
     assert res.exit_code == 1
     assert "bản tin 'Bản tin dài' dài 60 giây nhưng buổi sáng (05:30) của Phường Nam Hà ngày " \
-           "2099-03-12 chỉ có 40 giây, còn 40 giây" in res.output  # no 2099 plan: no jingles and "chưa thêm gì" in res.output
+           "12/03/2099 chỉ có 40 giây, còn 40 giây" in res.output  # no 2099 plan: no jingles and "chưa thêm gì" in res.output
     session.expire_all()
     assert session.scalar(select(Segment).where(Segment.slug == "ban-tin-dai")) is None
     assert session.scalar(select(func.count()).select_from(Schedule)) == versions

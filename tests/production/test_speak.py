@@ -105,7 +105,7 @@ def test_bad_notices_are_refused_and_change_nothing(tiny, tmp_path):
     with pytest.raises(UserError, match="cu.txt không phải văn bản UTF-8"):
         speak_segment(tiny, settings, latin1, kind="service_guide")
     empty = write(tmp_path / "trong.txt", "  \n\n")
-    with pytest.raises(UserError, match="trong.txt không có nội dung để đọc"):
+    with pytest.raises(UserError, match="trong.txt: không có nội dung để đọc"):
         speak_segment(tiny, settings, empty, kind="service_guide")
     good = write(tmp_path / "tb.txt", NOTICE)
     with pytest.raises(UserError, match="phạm vi|scope|commune:99999"):

@@ -84,3 +84,74 @@ def test_an_urgent_bulletin_and_a_notice_from_a_phone(live_work, chrome, tiny, w
     assert "Đã tạo thông báo 'Khai sinh trực tuyến'" in said
     assert "Khai sinh trực tuyến" in by_id(chrome, "notices").text
     fits(chrome)
+
+
+# every visible control of the page's cards, with its box and its card's: what a thumb meets
+CONTROLS = """
+const out = [];
+for (const el of document.querySelectorAll(
+    'header.top button, main button, main select, main input:not([type=hidden]), main summary')) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) continue;
+  const card = el.closest('.card');
+  const c = card ? card.getBoundingClientRect() : {left: 0, right: window.innerWidth};
+  const lab = el.closest('label');
+  out.push({what: el.tagName + ' ' + (el.id || el.name || el.textContent.trim().slice(0, 20)),
+            w: r.width, h: r.height, inside: r.left >= c.left - 0.5 && r.right <= c.right + 0.5,
+            label: lab ? lab.innerText.trim().slice(0, 30) : null, type: el.type || ''});
+}
+return out;
+"""
+
+
+def thumb_sized(driver):
+    got = driver.execute_script(CONTROLS)
+    small = [c for c in got if c["h"] < 43.5 and c["type"] not in ("checkbox", "radio")]
+    outside = [c for c in got if not c["inside"]]
+    assert not small and not outside, (driver.current_url, small, outside)
+    return got
+
+
+def test_the_departments_content_pages_on_a_phone(live_work, chrome, tiny):
+    from .test_content_forms import PAGE, airing_on
+
+    seg = airing_on(tiny, "guide-birth")
+    chrome.set_window_size(390, 844)
+    sign_in(chrome, live_work.url, "so")
+    out = chrome.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").rect
+    assert out["height"] >= 44 and out["width"] >= 44, out
+
+    # the library: one card per segment, its actions thumb-sized and labelled, nothing wider
+    chrome.get(f"{live_work.url}/admin/segments/")
+    fits(chrome)
+    controls = thumb_sized(chrome)
+    dates = [c for c in controls if c["type"] == "date"]
+    assert dates and all(c["label"] and "Ngừng phát từ ngày" in c["label"] for c in dates)
+    row = by_id(chrome, f"segment-{seg.id}")
+    assert row.rect["width"] <= 390 and "Hướng dẫn đăng ký khai sinh" in row.text
+    before = chrome.execute_script(  # each value says what it is, without the table's head
+        "return getComputedStyle(arguments[0].cells[3], '::before').content", row)
+    assert "Thời lượng:" in before, before
+    withdraw = by_id(chrome, f"withdraw-{seg.id}")
+    assert withdraw.rect["height"] >= 44 and withdraw.rect["width"] >= 100
+    assert withdraw.value_of_css_property("color") in ("rgba(255, 255, 255, 1)",
+                                                       "rgb(255, 255, 255)")
+    chrome.find_element(By.CSS_SELECTOR, f"#segment-{seg.id} summary").click()
+    thumb_sized(chrome)  # the replace form opened: its file field fits its card too
+    fits(chrome)
+
+    for page in ("/admin/approval/", "/admin/rules/"):
+        chrome.get(live_work.url + page)
+        fits(chrome)
+        thumb_sized(chrome)
+
+    # the preview: the page opens on the text the voice will read
+    chrome.get(live_work.url + PAGE)
+    by_id(chrome, "notice-title").send_keys("Khai sinh trực tuyến")
+    by_id(chrome, "notice-text").send_keys("Từ 7h30 ngày 15/3, UBND xã nhận hồ sơ khai sinh.")
+    click_and_load(chrome, by_id(chrome, "notice-preview-button"))
+    box = chrome.execute_script(
+        "const r = document.getElementById('notice-preview').getBoundingClientRect();"
+        "return {top: r.top, bottom: r.bottom, h: window.innerHeight, y: window.scrollY};")
+    assert box["y"] > 0 and -1 <= box["top"] < box["h"], box
+

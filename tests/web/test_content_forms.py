@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from radio_sched.access.tokens import create_token
 from radio_sched.core.config import local_today
-from radio_sched.core.models import Job, Segment
+from radio_sched.core.models import END_OF_TIME, Job, Segment
 from radio_sched.production.approval import set_needs_approval
 from radio_sched.reference.session_templates import import_sessions
 
@@ -64,6 +64,14 @@ def value(html, element_id):
     return found.group(1) if found else None
 
 
+def airing_on(tiny, slug):
+    """The fixture's segment, its validity left open (the fixture's ended in 2024)."""
+    seg = tiny.scalar(select(Segment).where(Segment.slug == slug))
+    seg.valid_until = END_OF_TIME
+    tiny.commit()
+    return seg
+
+
 def test_a_planner_previews_then_speaks_a_notice(signed, tiny):
     c = signed("d436")
     page = text(c.get(PAGE))
@@ -92,7 +100,7 @@ def test_a_planner_previews_then_speaks_a_notice(signed, tiny):
 
 @pytest.mark.parametrize("change, says", [
     ({"text": "   "}, "không có nội dung để đọc"),
-    ({"valid_from": "31/02/2024"}, "phát từ ngày"),
+    ({"valid_from": "31/02/2024"}, "Phát từ ngày: '31/02/2024' không phải ngày"),
     ({"scope": "district:440"}, "bạn không được thêm thông báo cho Huyện Hương Sơn"),
     ({"scope": "commune:18202"}, "bạn không được thêm thông báo cho Xã Sơn Hồng"),
     ({"kind": "Không Hợp Lệ"}, "Không Hợp Lệ"),
@@ -132,7 +140,7 @@ def test_a_station_speaks_through_its_link_and_waits_for_approval(work_app, tiny
 
 
 def test_who_may_use_the_content_pages(signed, work_app, tiny):
-    seg = tiny.scalar(select(Segment).where(Segment.slug == "guide-birth"))
+    seg = airing_on(tiny, "guide-birth")
     assert signed("d440").get(PAGE).status_code == 403
     assert signed("op18073").get(PAGE).status_code == 403
     assert signed("so").get(PAGE).status_code == 200
@@ -153,9 +161,9 @@ def test_who_may_use_the_content_pages(signed, work_app, tiny):
 
 
 @pytest.mark.parametrize("change, says", [
-    ({"from": "2024-13-40"}, "ngày bắt đầu"),
-    ({"days": "0"}, "--days từ 1 đến 93"),
-    ({"days": "ba"}, "số ngày phải là số nguyên"),
+    ({"from": "2024-13-40"}, "Từ ngày: '2024-13-40' không phải ngày"),
+    ({"days": "0"}, "Số ngày: từ 1 đến 93, không phải 0"),
+    ({"days": "ba"}, "Số ngày: phải là số nguyên, không phải 'ba'"),
     ({"from": "2020-01-01"}, "đã qua"),
     ({"scope": "district:440"}, "bạn không được thêm bản tin cho Huyện Hương Sơn"),
     ({"title": ""}, "bản tin cần có tiêu đề"),
@@ -185,7 +193,7 @@ def test_a_wrong_bulletin_is_refused_at_once_and_the_form_kept(signed, tiny, tmp
 
 
 def test_the_withdrawal_is_confirmed_by_title_before_it_runs(signed, tiny):
-    seg = tiny.scalar(select(Segment).where(Segment.slug == "guide-birth"))
+    seg = airing_on(tiny, "guide-birth")
     c = signed("so")
     res = c.get(f"/admin/segments/{seg.id}/withdraw?from={SOON.isoformat()}")
     html = text(res)
@@ -243,7 +251,7 @@ def test_the_pages_read_in_english_on_request(signed, tiny):
     assert "Thêm bản tin" not in html
     res = post(c, PAGE + "notice?lang=en", {"text": "", "kind": "service_guide",
                                             "scope": "district:436", "action": "speak"})
-    assert res.status_code == 400 and "has no text to speak" in text(res)
+    assert res.status_code == 400 and "Text of the notice: no text to speak" in text(res)
 
 
 def test_a_signed_in_operator_speaks_for_its_own_commune_only(signed, tiny):
@@ -271,6 +279,6 @@ def test_the_departments_bulletin_form_refuses_and_keeps_what_was_typed(signed, 
         "from": SOON.isoformat(), "days": "3", "file": (io.BytesIO(audio), "tin.mp3")},
         content_type="multipart/form-data")
     html = text(res)
-    assert res.status_code == 400 and "mức ưu tiên là normal, priority hoặc urgent" in html
+    assert res.status_code == 400 and "Mức ưu tiên: normal, priority hoặc urgent, không phải 'khẩn'" in html
     assert 'value="Tin khẩn của Sở"' in html and 'value="3"' in html
     assert (count(tiny), count(tiny, Job)) == (before, jobs)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from ...core.config import as_local
+
 from . import accounts, approval, offair, rules, segments, sessions
 from .base import department_only
 
@@ -24,3 +26,15 @@ def mmss(seconds: float | int | None) -> str:
     """Seconds as minutes:seconds (600 -> 10:00), rounded to the second."""
     total = int(round(seconds or 0))
     return f"{total // 60}:{total % 60:02d}"
+
+
+@bp.app_template_filter("local_time")
+def local_time(moment) -> str:
+    """A stored moment (UTC) as the stations' clock shows it: 09:20 01/12/2026."""
+    return as_local(moment).strftime("%H:%M %d/%m/%Y") if moment else "—"
+
+
+@bp.app_template_filter("local_day")
+def local_day(moment) -> str:
+    """A stored moment's day on the stations' clock: 01/12/2026."""
+    return as_local(moment).strftime("%d/%m/%Y") if moment else "—"

@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 
 from ...core.errors import Conflict, UserError
-from ...core.i18n import tr
+from ...core.i18n import M, tr
 from ...core.models import Segment
 from ...jobs.content_start import BULLETIN_FIELDS, approve as approve_segment, start_bulletin
 from ...planning.content_view import approval_page
 from ...production.approval import review_segment, set_needs_approval
 from ...production.parts import Library
 from ..common import db, settings, web_settings
+from ..content import BULLETIN_LABELS, asked, said
 from .base import LONG, SHORT, choices, field
 
 bp = Blueprint("approval", __name__, url_prefix="/approval")
@@ -27,7 +28,7 @@ def _page(*, error: str | None = None, status: int = 200, bulletin: dict | None 
           refusing: dict | None = None):
     return render_template(
         "admin/approval.html", v=approval_page(db(), user=g.user), error=error,
-        choices=choices(), refusing=refusing or {},
+        choices=choices(), refusing=refusing or {}, bulletin_back=bulletin is not None,
         bulletin=bulletin or {"priority": "urgent", "scope": "province", "days": "1"}), status
 
 
@@ -77,8 +78,8 @@ def refuse(segment_id: int):
         db().commit()
     except UserError as exc:
         db().rollback()
-        return _page(error=str(exc.message), status=400,
-                     refusing={"id": segment_id, "reason": reason})
+        return _page(error=said(exc, {"reason": M("Reason for refusing", "Lý do không duyệt")}),
+                     status=400, refusing={"id": segment_id, "reason": reason})
     flash(tr("'{t}' is refused; it is never scheduled.", "Đã không duyệt '{t}'; tin sẽ không "
              "được xếp lịch.", t=seg.title), "ok")
     return redirect(url_for("admin.approval.page"))
@@ -106,6 +107,6 @@ def bulletin():
         job_id = start_bulletin(settings(), db(), g.user, request.files.get("file"), form,
                                 web_settings())
     except UserError as exc:
-        return _page(error=str(exc.message), status=409 if isinstance(exc, Conflict) else 400,
-                     bulletin=form)
+        return _page(error=said(exc, BULLETIN_LABELS), bulletin=asked(form, exc),
+                     status=409 if isinstance(exc, Conflict) else 400)
     return redirect(url_for("jobs.page", job_id=job_id))

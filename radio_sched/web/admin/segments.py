@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from ...core.config import local_today
 from ...core.errors import Conflict, UserError
 from ...core.models import BEGINNING, END_OF_TIME, Segment
 from ...jobs.kinds import discard_upload, upload_specs
@@ -36,7 +37,7 @@ def _page(kind: str, scope: str, *, error: str | None = None, status: int = 200)
         kinds=sorted({(s.kind, kind_name(s.kind)) for s in every}, key=lambda k: k[1]),
         scopes=sorted({(s.scope, names[s.scope]) for s in every}, key=lambda k: k[1]),
         kind=kind, scope=scope, status_words={k: v for k, v in STATUS.items()},
-        open_dates=(BEGINNING, END_OF_TIME), error=error), status
+        open_dates=(BEGINNING, END_OF_TIME), today=local_today(), error=error), status
 
 
 @bp.post("/<int:segment_id>/replace")
