@@ -105,8 +105,9 @@ def replan(settings: Settings, session: Session, spec: JobSpec, progress: Progre
                         for c in res.changes[:LISTED]],
             "unrestorable_total": len(res.unrestorable),
             # what the stations lost first; then what the previous version already lacked
-            "unrestorable": [{k: u[k] for k in ("station", "name", "rule", "segment", "start", "end",
-                                                "required", "planned", "lost", "before", "reason")}
+            "unrestorable": [{k: u.get(k) for k in ("station", "name", "rule", "segment", "start",
+                                                    "end", "required", "planned", "lost", "before",
+                                                    "reason", "code", "params")}
                              for u in sorted(res.unrestorable, key=lambda u: (
                                  -u["lost"], u["before"], u["station"], u["start"]))[:LISTED]],
             "past": dict(res.past), "lost": res.lost,

@@ -14,6 +14,7 @@ from ..core.config import as_local
 from ..core.i18n import M
 from ..core.models import Job, User
 from ..reference.places import place_names
+from ..reports.readable import read_replan
 from .locks import ACTIVE
 from .runner import describe
 
@@ -109,6 +110,8 @@ def job_view(session: Session, job: Job, lang: str) -> dict[str, Any]:
     result can be summed up (a job the command line ran has no result of its own)."""
     out = describe(job, lang)
     line = job_lines(session, [job], lang)[0]
+    if job.kind == "replan" and job.status == "done" and out["result"].get("unrestorable") is not None:
+        out["result"] = read_replan(session, out["result"])
     out.update(line=line.text, what=line.what,
                place=place_names(session, [job.scope])[job.scope],
                summarised=job.status == "done" and SUMMARY_KEY.get(job.kind, "") in (

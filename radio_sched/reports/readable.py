@@ -90,3 +90,19 @@ def read_shortfalls(session: Session, year: int, shortfalls: list[dict]) -> list
     return [{**s, "rule_title": rules.get(s.get("rule"), s.get("rule")),
              "segment_title": titles.get(s.get("segment") or "", s.get("segment") or ""),
              "reason_read": reason_words(s, rules=rules, titles=titles)} for s in shortfalls]
+
+
+def read_replan(session: Session, result: dict) -> dict:
+    """A re-plan job's stored result as its page shows it: the items of each changed session by
+    title, and what cannot be restored with its rule, item and reason worded for people."""
+    start = str(result.get("replan_from") or "")
+    year = int(start[:4]) if start[:4].isdigit() else None
+    changes = result.get("changes") or []
+    titles = segment_titles(session, {s for c in changes for s in [*c.get("before", ()),
+                                                                     *c.get("after", ())]})
+    out = dict(result)
+    out["changes"] = [{**c, "before": [titles.get(s, s) for s in c.get("before", ())],
+                       "after": [titles.get(s, s) for s in c.get("after", ())]} for c in changes]
+    if year is not None:
+        out["unrestorable"] = read_shortfalls(session, year, list(result.get("unrestorable") or []))
+    return out

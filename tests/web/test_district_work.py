@@ -9,6 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from radio_sched.core.db import session_scope
+from radio_sched.production.catalogue import segment_titles
+from radio_sched.reports.readable import reason_words
+from radio_sched.reference.plan_rules import active_plan
 from radio_sched.jobs.runner import recent_jobs, run
 from radio_sched.jobs.locks import claim
 from radio_sched.core.models import Bundle, Job, Schedule, Segment
@@ -323,9 +326,21 @@ def test_replan_as_a_job_process_shows_what_changed_and_what_cannot_be_restored(
     lost = [u["lost"] for u in r["unrestorable"]]
     assert lost == sorted(lost, reverse=True) and lost[0] >= 1 and not r["unrestorable"][0]["before"]
     assert any(u["before"] for u in r["unrestorable"])
-    assert r["unrestorable"][0]["reason"]["vi"] in unrestorable
+    # worded for people: rule titles, kinds in words, dd/mm/yyyy; the ids stay in the result
+    unrestorable = unrestorable[:unrestorable.index("</section>")]
+    u0 = r["unrestorable"][0]
+    assert u0["code"] and u0["reason"]["vi"] not in unrestorable
+    with session_scope(url) as s:
+        words = reason_words(u0, rules={x.id: x.title for x in active_plan(s, 2024)[1].rules},
+                             titles=segment_titles(s, [(u0["params"] or {}).get("segment")]))
+    assert words["vi"] in unrestorable
+    for rid in {u["rule"] for u in r["unrestorable"]} | {"model_citizen", "2024-03-"}:
+        assert rid not in unrestorable, rid
+    changes = job_page[job_page.index('id="replan-changes"'):]
+    changes = changes[:changes.index("</section>")]
+    assert not any(slug in changes for c in r["changes"] for slug in c["after"]), changes
     english = html.unescape(d.get(f"/jobs/{job_id}?lang=en").get_data(as_text=True))
-    assert "What cannot be restored" in english and r["unrestorable"][0]["reason"]["en"] in english
+    assert "What cannot be restored" in english and words["en"] in english
 
     # the same re-plan again changes nothing, and says so
     again = wait_for_job(url, job_of(post_form(d, PAGE + "replan", {"from": str(start)})))
