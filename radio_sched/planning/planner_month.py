@@ -21,6 +21,7 @@ from ..jobs.runner import recent_jobs
 from ..jobs.summary import JobLine, job_lines
 from ..reference.blackouts import list_blackouts
 from ..reference.divisions import stations_in
+from ..reference.labels import month_label
 from ..reference.places import place_names
 from ..reference.plan_rules import active_plan
 from ..reports.readable import read_shortfalls
@@ -164,7 +165,7 @@ def replan_day(session: Session, stations: list[Station], period: Period, today:
         return ReplanDay(None, last, M(
             "No day of {m} is left to re-plan: the stations have reported up to its last day "
             "({d}).", "Không còn ngày nào của tháng {m} để lập lại lịch: các đài đã báo cáo đến "
-            "ngày cuối tháng ({d}).", m=period.label, d=last.strftime("%d/%m/%Y")))
+            "ngày cuối tháng ({d}).", m=month_label(period.label), d=last.strftime("%d/%m/%Y")))
     return ReplanDay(day, last)
 
 

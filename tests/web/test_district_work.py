@@ -341,6 +341,8 @@ def test_replan_as_a_job_process_shows_what_changed_and_what_cannot_be_restored(
     assert not any(slug in changes for c in r["changes"] for slug in c["after"]), changes
     english = html.unescape(d.get(f"/jobs/{job_id}?lang=en").get_data(as_text=True))
     assert "What cannot be restored" in english and words["en"] in english
+    month_page = html.unescape(d.get(PAGE + "?lang=vi").get_data(as_text=True))  # counts in words
+    assert "không phát" in month_page and "missed:" not in month_page and "aired:" not in month_page
 
     # the same re-plan again changes nothing, and says so
     again = wait_for_job(url, job_of(post_form(d, PAGE + "replan", {"from": str(start)})))

@@ -175,7 +175,7 @@ def test_the_replan_day_follows_the_last_report(both):
         s.flush()
         none = replan_day(s, stations, month, past)
         assert none.day is None and none.last_report == dt.date(2025, 9, 30)
-        assert "Không còn ngày nào của tháng 2025-09 để lập lại lịch" in none.why_not.render("vi")
+        assert "Không còn ngày nào của tháng 09/2025 để lập lại lịch" in none.why_not.render("vi")
 
 
 def test_adjacent_periods_of_every_kind():
