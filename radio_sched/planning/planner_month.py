@@ -196,6 +196,7 @@ class PlannerMonth:
     replan: ReplanDay
     upload_kind: str = ""
     shortfalls: list[StationStatus] = field(default_factory=list)
+    rules_missing: bool = False  # the year has no plan rules: planning would fail
 
 
 def planner_month(session: Session, planner: Planner, period: Period, *, user: User | None,
@@ -234,6 +235,7 @@ def planner_month(session: Session, planner: Planner, period: Period, *, user: U
             templates, key=lambda t: (parse_scope(t.scope).specificity, t.scope, t.start))],
         session_names=sorted({t.session for t in session.scalars(select(SessionTemplate))}),
         kinds=plan_kinds(session, period, planner.level), upload_kind=UPLOAD_KIND[planner.level],
+        rules_missing=not _has_rules(session, period),
         upload_scopes=uploads + targets, offair_targets=targets,
         replan=replan_day(session, stations, period, today,
                           planned=any(s.schedule for s in statuses)),
@@ -252,6 +254,14 @@ def _parses_within(planner: Planner, stations: list[Station], text: str) -> bool
         return within(planner, stations, parse_scope(text))
     except ScopeError:
         return False
+
+
+def _has_rules(session: Session, period: Period) -> bool:
+    try:
+        active_plan(session, period.start.year)
+    except UserError:
+        return False
+    return True
 
 
 def plan_kinds(session: Session, period: Period, level: str) -> list[str]:

@@ -185,3 +185,15 @@ def test_adjacent_periods_of_every_kind():
                                                 "2025-H1", "2025-H2", "2025")] == [
         ("2024-12", "2025-02"), ("2025-11", "2026-01"), ("2024-Q4", "2025-Q2"),
         ("2025-Q3", "2026-Q1"), ("2024-H2", "2025-H2"), ("2025-H1", "2026-H1"), ("2024", "2026")]
+
+
+def test_a_month_without_its_years_rules_says_so_before_planning(client_of):
+    """No 2027 rules: the month page says so, links the Department to the rules page, and the
+    plan button is not offered (pressing it would only fail in a job)."""
+    so = client_of("so")
+    page = text_of(so.get("/province/42/2027-01/?lang=vi"))
+    assert 'id="rules-missing"' in page and "Chưa có quy tắc kế hoạch năm 2027" in page
+    assert '/admin/rules/?year=2026#next-year' in page
+    assert 'id="plan-month" disabled' in page
+    ready = text_of(so.get(PAGE + "?lang=vi"))  # 2025's rules come with the preset
+    assert 'id="rules-missing"' not in ready and 'id="plan-month" disabled' not in ready
