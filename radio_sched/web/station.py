@@ -164,8 +164,23 @@ def _neighbours(period: Period) -> tuple[str, str]:
     return f"{before.year:04d}-{before.month:02d}", f"{after.year:04d}-{after.month:02d}"
 
 
+def source_is_form(upload) -> bool:
+    """Whether a report came from one session's form (not an uploaded asrun.csv)."""
+    return upload is None or not upload.filename
+
+
+def _form_problem(exc: UserError) -> str:
+    """A refused form report said as the form's own words: what is wrong, without the file, line
+    and column that name it in an uploaded asrun.csv."""
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return "\n".join(str(e.problem) for e in errors)
+    return str(exc)
+
+
 def _page(station: Station, period: Period, urls: dict, *, viewer=None, status: int = 200,
-          error: str | None = None, new_link: str | None = None, at: str | None = None):
+          error: str | None = None, new_link: str | None = None, at: str | None = None,
+          typed: dict | None = None):
     """The month page as `viewer` may see it: a download link's page never offers to make links,
     whoever else is signed in in the same browser."""
     viewer = viewer or who()
@@ -177,7 +192,7 @@ def _page(station: Station, period: Period, urls: dict, *, viewer=None, status: 
     return render_template(
         "station/month.html", view=view, urls=urls, today=local_today(), error=error,
         new_link=new_link, links=list_tokens(db(), station) if can_issue else [],
-        can_issue=can_issue, at=at, anchor=anchor, stamp=local_stamp,
+        can_issue=can_issue, at=at, anchor=anchor, stamp=local_stamp, typed=typed or {},
         bundles=station_bundles(db(), station.id), reason_text=reason_text), status
 
 
@@ -213,7 +228,9 @@ def _record(station: Station, period: Period, urls: dict, reported_by: str, view
         db().commit()
     except UserError as exc:
         db().rollback()
-        return _page(station, period, urls, viewer=viewer, status=400, error=str(exc), at=at)
+        return _page(station, period, urls, viewer=viewer, status=400, at=at,
+                     error=_form_problem(exc) if source_is_form(upload) else str(exc),
+                     typed=dict(request.form) if source_is_form(upload) else {})
     flash(tr("Saved: {a} new, {r} changed, {u} as before.",
              "Đã lưu: {a} mới, {r} thay đổi, {u} như cũ.", a=result.added, r=result.replaced,
              u=result.unchanged), "inline")

@@ -68,6 +68,25 @@ def test_a_bad_report_says_what_and_changes_nothing(as_user, site):
         assert s.scalar(select(func.count(AsRun.id))) == 0
 
 
+def test_a_miss_without_a_reason_comes_back_to_its_row_as_typed(as_user, site):
+    """The refusal is shown at the session, in the form's words (no file, line or column), the
+    form keeps 'missed' and what was typed, and the page opens at the row."""
+    c = as_user("op18073")
+    row = "r-2024-03-04-0530"
+    r = post_form(c, PAGE + "asrun", {"date": "2024-03-04", "session": "sáng", "status": "missed",
+                                      "segment": "", "reason": "", "at": row})
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    here = page[page.index(f'id="{row}"'):]
+    here = here[:here.index("</li>\n")]
+    assert 'role="alert"' in here and "cần ghi lý do" in here
+    assert "cột" not in here and "dòng 1" not in here and "&#39;reason&#39;" not in here
+    assert '<option value="missed" selected>' in here and "autofocus" in here
+    assert f'action="/station/18073/2024-03/asrun#{row}"' in here
+    with session_scope(site.db_url) as s:
+        assert s.scalar(select(func.count(AsRun.id))) == 0
+
+
 def test_upload_asrun_csv(as_user, site):
     import io
 
