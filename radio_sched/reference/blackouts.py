@@ -159,7 +159,8 @@ def add_blackout(session: Session, scope: str, date_from: dt.date, date_to: dt.d
     resolved = str(resolve_scope(session, scope))
     if date_to < date_from:
         raise UserError(M("the period ends ({b}) before it starts ({a})",
-                          "thời gian kết thúc ({b}) trước khi bắt đầu ({a})", a=date_from, b=date_to))
+                          "thời gian kết thúc ({b}) trước khi bắt đầu ({a})",
+                          a=date_from.strftime("%d/%m/%Y"), b=date_to.strftime("%d/%m/%Y")))
     if (date_to - date_from).days >= MAX_SPAN_DAYS:
         raise UserError(M("the period spans more than a year; split it per year",
                           "thời gian kéo dài hơn một năm; hãy tách theo từng năm"))

@@ -65,11 +65,13 @@ def month(level: str, code: str, month: str):
 
 
 def _page(planner: Planner, period: Period, *, status: int = 200, error: str | None = None,
-          form: dict | None = None, upload: dict | None = None, replan_from: str | None = None):
+          form: dict | None = None, upload: dict | None = None, replan_from: str | None = None,
+          error_at: str = ""):
     view = planner_month(db(), planner, period, user=g.user, today=local_today(), lang=get_lang(),
                          web=web_settings())
     return render_template(
         "planner/month.html", m=view, unit=planner, period=period, error=error, form=form or {},
+        error_at=error_at,
         where={"level": planner.level, "code": planner.code, "month": period.label},
         upload=upload or {"scope": str(planner.scope), "kind": view.upload_kind},
         reason_text=reason_text,
@@ -167,17 +169,24 @@ def add_offair(level: str, code: str, month: str):
     planner = planner_or_404(level, code, period)
     form = {k: request.form.get(k, "")[:300] for k in ("target", "date_from", "date_to",
                                                         "session", "reason")}
-    target = form["target"] or str(planner.scope)
+    target = form["target"] or str(planner.scope)  # the page's form makes the person choose
     try:
         if closes(planner, planner_stations(db(), planner, period), target) is None:
             abort(403)
-        add_blackout(db(), target, parse_date(form["date_from"]),
-                     parse_date(form["date_to"] or form["date_from"]), form["session"],
-                     form["reason"], source="web")
+        start = parse_date(form["date_from"])
+        end = parse_date(form["date_to"] or form["date_from"])
+        add_blackout(db(), target, start, end, form["session"], form["reason"], source="web")
         db().commit()
     except (UserError, ScopeError, PeriodError) as exc:
         db().rollback()
-        return _page(planner, period, status=400, error=str(exc.message), form=form)
+        return _page(planner, period, status=400, error=str(exc.message), form=form,
+                     error_at="offair")
+    if end < period.start or start > period.end:  # saved, but this page does not list it
+        flash(tr("The off-air period {a}–{b} was saved; it is outside this month and counts when "
+                 "its month is planned.", "Đã lưu thời gian ngừng phát {a}–{b}; thời gian này "
+                 "ngoài tháng đang xem, lịch sẽ tính khi lập lịch tháng đó.",
+                 a=start.strftime("%d/%m/%Y"), b=end.strftime("%d/%m/%Y")), "ok")
+        return redirect(month_url(planner, period, "#offair"))
     flash(tr("The off-air period was saved; it counts at the next planning of the month.",
              "Đã lưu thời gian ngừng phát; lịch sẽ tính đến khi lập lại lịch tháng."), "ok")
     return redirect(month_url(planner, period, "#offair"))

@@ -131,6 +131,22 @@ def test_off_air_days_for_the_province_or_its_communes(client_of, both):
     text = text_of(so.get(PAGE))
     assert "<td>Phường Sông Trí</td><td>28/09/2025</td>" in text
     assert text.count(">Xóa<") == 2
+    # the form makes the person choose where (no place is chosen for them)
+    assert 'name="target" id="offair-target" required' in text
+    assert '<option value="" disabled selected>' in text
+    # a refusal is said at the form, in dd/mm/yyyy, with what was typed kept
+    r = post_form(so, PAGE + "offair", {"target": "commune:18754", "date_from": "2025-09-12",
+                                        "date_to": "2025-09-10", "reason": "bão"})
+    page = text_of(r)
+    assert r.status_code == 400 and 'action="/province/42/2025-09/offair#offair-form"' in page
+    at_form = page[page.index('id="offair"'):]
+    assert "kết thúc (10/09/2025) trước khi bắt đầu (12/09/2025)" in at_form
+    assert 'value="2025-09-12"' in at_form and 'value="bão"' in at_form
+    # a period outside the month is saved and said so, since this page does not list it
+    r = post_form(so, PAGE + "offair", {"target": "commune:18754", "date_from": "2025-11-03"})
+    assert r.status_code == 302
+    shown = text_of(so.get(PAGE))
+    assert "03/11/2025–03/11/2025" in shown and "ngoài tháng đang xem" in shown
 
 
 def test_job_lines_and_a_command_line_replan_job_page(client_of, both):
