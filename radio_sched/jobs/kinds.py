@@ -23,6 +23,7 @@ from ..core.models import Segment, User
 from ..core.periods import PeriodError, parse_date, parse_month
 from ..core.scopes import Scope, ScopeError, parse_scope
 from ..access.users import can_manage_scope
+from ..reference.labels import both, scope_label
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -209,11 +210,12 @@ def _check_allowed(session: Session, user: User | None, specs: list[SegmentSpec]
         name, line = spec.where
         for scope in (spec.scope, existing.get(spec.slug)):
             if scope is not None and not can_manage_scope(session, user, parse_scope(scope)):
+                place = both(scope_label, session, scope)  # the unit's name, not its scope string
                 what = (M("you may not add segments for {s}",
-                          "bạn không được thêm mục phát cho {s}", s=scope)
+                          "bạn không được thêm mục phát cho {s}", s=place)
                         if scope == spec.scope else
                         M("the segment id '{id}' belongs to {s}, which you do not manage",
-                          "mã mục '{id}' thuộc {s}, không do bạn quản lý", id=spec.slug, s=scope))
+                          "mã mục '{id}' thuộc {s}, không do bạn quản lý", id=spec.slug, s=place))
                 problems.append(InputError(name, line, "scope" if line else None,
                                            M("{f}: {p}", "{f}: {p}", f=spec.file_name, p=what)))
                 break

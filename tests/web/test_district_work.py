@@ -148,10 +148,10 @@ def test_refused_uploads_change_nothing(work_app, workshop):
     before = count(url, Segment)
     cases = [
         ({"scope": "district:440"}, [(episode, "a.mp3")],
-         "a.mp3: bạn không được thêm mục phát cho district:440"),
-        ({"scope": "province"}, [(episode, "a.mp3")], "bạn không được thêm mục phát cho province"),
+         "a.mp3: bạn không được thêm mục phát cho Huyện Hương Sơn"),
+        ({"scope": "province"}, [(episode, "a.mp3")], "bạn không được thêm mục phát cho Toàn tỉnh"),
         ({"slug": "jingle-intro", "replace": "1"}, [(episode, "a.mp3")],
-         "mã mục 'jingle-intro' thuộc province, không do bạn quản lý"),
+         "mã mục 'jingle-intro' thuộc Toàn tỉnh, không do bạn quản lý"),
         ({"valid_from": "31/02/2024"}, [(episode, "a.mp3")], "cột 'valid_from'"),
         ({"kind": "Tập phim"}, [(episode, "a.mp3")], "không phải loại mục"),
         ({"title": "Một tiêu đề"}, [(episode, "a.mp3"), (episode, "b.mp3")],
